@@ -1,0 +1,65 @@
+# narrative-monitor: one front door for developers.
+#   make demo   - set up, ingest the bundled demo outlets, open the dashboards
+#   make test   - the whole test suite (SQLite and the PostgreSQL at 127.0.0.1:5432)
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+# uv installs the pinned set in seconds; pip 23 takes minutes and misses lxml-html-clean.
+UV_VERSION := 0.13.9
+STAMP := $(VENV)/.installed
+
+.PHONY: install lock demo test test-fast lint bench bench-extraction bench-tagging bench-export \
+        airflow dashboard clean help
+
+help:
+	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
+
+$(PY):
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found (Python 3.11 is required)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(PY) requirements.lock pyproject.toml
+	$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(UV) pip sync --quiet --python $(PY) requirements.lock
+	$(UV) pip install --quiet --python $(PY) --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv with the pinned dependencies and the project
+
+lock: $(PY) ## re-pin every dependency from pyproject.toml into requirements.lock
+	$(PY) -m pip install --quiet uv==$(UV_VERSION)
+	$(UV) pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
+
+test: install ## run the whole test suite
+	$(PY) -m pytest
+
+lint: install ## ruff and mypy
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy .
+
+demo: install ## ingest the bundled demo outlets on SQLite and start the dashboards
+	@echo "make demo: the demo arrives with issue #7 (dashboards) and #3 (crawl)." >&2; exit 2
+
+bench: bench-export bench-extraction bench-tagging ## run every benchmark, writing docs/BENCHMARKS.md sections
+
+bench-export: install ## export memory: peak RSS exporting 50k and 200k articles
+	$(PY) -m bench.export_memory --markdown docs/bench/export.md
+
+bench-extraction: install ## trafilatura alone vs ours on the article-extraction benchmark
+	@test -f bench/extraction.py || { echo "bench-extraction arrives with issue #3" >&2; exit 2; }
+	$(PY) -m bench.extraction --markdown docs/bench/extraction.md
+
+bench-tagging: install ## tagger precision/recall/F1 and speed on the test half
+	@test -f bench/tagging.py || { echo "bench-tagging arrives with issue #4" >&2; exit 2; }
+	$(PY) -m bench.tagging --markdown docs/bench/tagging.md
+
+airflow: install ## airflow standalone with the project's DAGs (issue #6)
+	@echo "make airflow arrives with issue #6 (Airflow DAGs)." >&2; exit 2
+
+dashboard: install ## start the Streamlit dashboards (issue #7)
+	@echo "make dashboard arrives with issue #7 (dashboards)." >&2; exit 2
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache build *.egg-info

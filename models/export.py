@@ -1,0 +1,298 @@
+"""Dataset export: stream articles with their tags as CSV, JSONL or Parquet, in batches.
+
+Rows are read with ``yield_per`` (a server-side cursor on PostgreSQL) and written batch by
+batch, so memory stays flat however many articles are exported.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import IO, Any, Literal
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from models.schema import Article, NarrativeTag, Source
+
+ExportFormat = Literal["csv", "jsonl", "parquet"]
+FORMATS: tuple[ExportFormat, ...] = ("csv", "jsonl", "parquet")
+
+# Articles per batch: one tag query and one Parquet row group per batch. 2,000 articles
+# of ~1,000 words hold ~15 MB of text, which keeps peak memory low and flat.
+EXPORT_BATCH = 2000
+
+FIELDS: tuple[str, ...] = (
+    "article_id",
+    "url",
+    "source_id",
+    "outlet",
+    "media_type",
+    "country",
+    "language",
+    "title",
+    "author",
+    "published_at",
+    "fetched_at",
+    "word_count",
+    "story_id",
+    "relevant",
+    "narratives",
+    "text",
+    "taxonomy_version",
+    "extractor_version",
+)
+
+# The data dictionary researchers get beside every snapshot: field, type, meaning.
+DATA_DICTIONARY: tuple[tuple[str, str, str], ...] = (
+    ("article_id", "integer", "Stable numeric id of the stored article."),
+    ("url", "string", "Canonical URL of the article (tracking parameters stripped)."),
+    ("source_id", "string", "Id of the monitored source (see config/sources.yaml)."),
+    ("outlet", "string", "Human-readable outlet name."),
+    (
+        "media_type",
+        "string",
+        "state-affiliated, public-broadcaster, commercial, independent, "
+        "think-tank, blog or aggregator.",
+    ),
+    ("country", "string", "ISO 3166-1 alpha-2 country of the outlet."),
+    ("language", "string", "ISO 639-1 language detected on the text (null when unknown)."),
+    ("title", "string", "Headline as extracted."),
+    ("author", "string", "Byline as extracted (null when absent)."),
+    ("published_at", "timestamp (ISO 8601, UTC)", "Publication time, null when unknown."),
+    ("fetched_at", "timestamp (ISO 8601, UTC)", "When the page was fetched."),
+    ("word_count", "integer", "Words in the extracted text."),
+    ("story_id", "string", "Shared by syndicated or mirrored copies of one story."),
+    ("relevant", "boolean", "True when at least one narrative is present."),
+    (
+        "narratives",
+        "list of {id, score, stance, evidence: [{text, start, end}]}",
+        "Narratives carried; evidence offsets index into text. CSV: a JSON string.",
+    ),
+    ("text", "string", "Extracted article text."),
+    ("taxonomy_version", "string", "Taxonomy version that produced the tags (null if untagged)."),
+    ("extractor_version", "string", "Extractor version that produced the text."),
+)
+
+
+@dataclass(frozen=True)
+class ExportFilter:
+    """Which articles to export; every field narrows the selection, empty means all."""
+
+    since: date | None = None
+    until: date | None = None
+    narratives: Sequence[str] = field(default_factory=tuple)
+    sources: Sequence[str] = field(default_factory=tuple)
+    language: str | None = None
+    media_types: Sequence[str] = field(default_factory=tuple)
+    countries: Sequence[str] = field(default_factory=tuple)
+
+
+def _selection(flt: ExportFilter) -> Select[Any]:
+    stmt = select(
+        Article.id,
+        Article.url,
+        Article.source_id,
+        Source.name.label("outlet"),
+        Source.media_type,
+        Source.country,
+        Article.language,
+        Article.title,
+        Article.author,
+        Article.published_at,
+        Article.fetched_at,
+        Article.word_count,
+        Article.story_id,
+        Article.text,
+        Article.extractor_version,
+    ).join(Source, Source.id == Article.source_id)
+    if flt.since is not None:
+        stmt = stmt.where(Article.day >= flt.since)
+    if flt.until is not None:
+        stmt = stmt.where(Article.day <= flt.until)
+    if flt.sources:
+        stmt = stmt.where(Article.source_id.in_(list(flt.sources)))
+    if flt.language:
+        stmt = stmt.where(Article.language == flt.language)
+    if flt.media_types:
+        stmt = stmt.where(Source.media_type.in_(list(flt.media_types)))
+    if flt.countries:
+        stmt = stmt.where(Source.country.in_(list(flt.countries)))
+    if flt.narratives:
+        stmt = stmt.where(
+            select(NarrativeTag.id)
+            .where(
+                NarrativeTag.article_id == Article.id,
+                NarrativeTag.narrative_id.in_(list(flt.narratives)),
+            )
+            .exists()
+        )
+    return stmt.order_by(Article.id)  # type: ignore[return-value]
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _narrative(tag: Any) -> dict[str, Any]:
+    return {
+        "id": tag.narrative_id,
+        "score": tag.score,
+        "stance": tag.stance,
+        "evidence": [{k: e.get(k) for k in ("text", "start", "end")} for e in tag.evidence],
+    }
+
+
+def iter_export_batches(
+    session: Session, flt: ExportFilter | None = None, batch_size: int = EXPORT_BATCH
+) -> Iterator[list[dict[str, Any]]]:
+    """Yield export records (DESIGN.md's export fields) in batches of ``batch_size``.
+
+    Plain column rows, no ORM objects: nothing accumulates in the session's identity map.
+    """
+    stmt = _selection(flt or ExportFilter()).execution_options(yield_per=batch_size)
+    for partition in session.execute(stmt).partitions(batch_size):
+        ids = [row.id for row in partition]
+        tags: dict[int, list[Any]] = defaultdict(list)
+        tag_rows = session.execute(
+            select(
+                NarrativeTag.article_id,
+                NarrativeTag.narrative_id,
+                NarrativeTag.score,
+                NarrativeTag.stance,
+                NarrativeTag.evidence,
+                NarrativeTag.taxonomy_version,
+            )
+            .where(NarrativeTag.article_id.in_(ids))
+            .order_by(NarrativeTag.article_id, NarrativeTag.score.desc(), NarrativeTag.narrative_id)
+        )
+        for tag in tag_rows:
+            tags[tag.article_id].append(tag)
+        batch = []
+        for row in partition:
+            article_tags = tags.get(row.id, [])
+            batch.append(
+                {
+                    "article_id": row.id,
+                    "url": row.url,
+                    "source_id": row.source_id,
+                    "outlet": row.outlet,
+                    "media_type": row.media_type,
+                    "country": row.country,
+                    "language": row.language,
+                    "title": row.title,
+                    "author": row.author,
+                    "published_at": _iso(row.published_at),
+                    "fetched_at": _iso(row.fetched_at),
+                    "word_count": row.word_count,
+                    "story_id": row.story_id,
+                    "relevant": bool(article_tags),
+                    "narratives": [_narrative(t) for t in article_tags],
+                    "text": row.text,
+                    "taxonomy_version": article_tags[0].taxonomy_version if article_tags else None,
+                    "extractor_version": row.extractor_version,
+                }
+            )
+        yield batch
+
+
+def _write_csv(batches: Iterator[list[dict[str, Any]]], out: IO[str]) -> int:
+    writer = csv.DictWriter(out, fieldnames=list(FIELDS), extrasaction="raise")
+    writer.writeheader()
+    count = 0
+    for batch in batches:
+        for rec in batch:
+            flat = dict(rec)
+            flat["narratives"] = json.dumps(rec["narratives"], ensure_ascii=False)
+            flat["relevant"] = "true" if rec["relevant"] else "false"
+            writer.writerow(flat)
+        count += len(batch)
+    return count
+
+
+def _write_jsonl(batches: Iterator[list[dict[str, Any]]], out: IO[str]) -> int:
+    count = 0
+    for batch in batches:
+        out.write("".join(json.dumps(rec, ensure_ascii=False) + "\n" for rec in batch))
+        count += len(batch)
+    return count
+
+
+def parquet_schema() -> Any:
+    """The Arrow schema of Parquet exports (nested narratives, typed timestamps)."""
+    import pyarrow as pa
+
+    evidence = pa.struct([("text", pa.string()), ("start", pa.int64()), ("end", pa.int64())])
+    narrative = pa.struct(
+        [
+            ("id", pa.string()),
+            ("score", pa.float64()),
+            ("stance", pa.string()),
+            ("evidence", pa.list_(evidence)),
+        ]
+    )
+    ts = pa.timestamp("us", tz="UTC")
+    types = {
+        "article_id": pa.int64(),
+        "word_count": pa.int64(),
+        "relevant": pa.bool_(),
+        "published_at": ts,
+        "fetched_at": ts,
+        "narratives": pa.list_(narrative),
+    }
+    return pa.schema([(name, types.get(name, pa.string())) for name in FIELDS])
+
+
+def _write_parquet(batches: Iterator[list[dict[str, Any]]], path: str) -> int:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = parquet_schema()
+    count = 0
+    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+        for batch in batches:
+            columns: dict[str, list[Any]] = {name: [] for name in FIELDS}
+            for rec in batch:
+                for name in FIELDS:
+                    value = rec[name]
+                    if name in ("published_at", "fetched_at") and value is not None:
+                        value = datetime.fromisoformat(value)
+                    columns[name].append(value)
+            writer.write_table(pa.table(columns, schema=schema))
+            count += len(batch)
+        if count == 0:
+            writer.write_table(schema.empty_table())
+    return count
+
+
+def write_export(
+    session: Session,
+    fmt: ExportFormat,
+    out: IO[str] | str,
+    flt: ExportFilter | None = None,
+    batch_size: int = EXPORT_BATCH,
+) -> int:
+    """Write the filtered articles as ``fmt`` to a text stream or a path; returns rows written.
+
+    Parquet needs a path (it is a binary, seekable format); CSV and JSONL take either.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    batches = iter_export_batches(session, flt, batch_size)
+    if fmt == "parquet":
+        if not isinstance(out, str):
+            raise ValueError("parquet export needs a file path, not a stream")
+        return _write_parquet(batches, out)
+    if isinstance(out, str):
+        with open(out, "w", encoding="utf-8", newline="") as fh:
+            return _write_csv(batches, fh) if fmt == "csv" else _write_jsonl(batches, fh)
+    return _write_csv(batches, out) if fmt == "csv" else _write_jsonl(batches, out)
+
+
+def day_after(day: date) -> date:
+    """The next calendar day (helper for inclusive ranges)."""
+    return day + timedelta(days=1)

@@ -1,0 +1,73 @@
+"""Daily rollups: rebuilt per day range in one transaction, so a rebuild can run twice."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import delete, distinct, func, insert, literal, select
+from sqlalchemy.orm import Session
+
+from models.schema import Article, DailyRollup, DailyTotal, NarrativeTag
+
+# Language bucket for articles whose language could not be detected.
+UNKNOWN_LANGUAGE = "und"
+
+
+def rebuild_rollups(session: Session, day_from: date, day_to: date) -> int:
+    """Recompute ``daily_rollups`` and ``daily_totals`` for ``day_from..day_to`` inclusive.
+
+    Deletes the range and re-aggregates it from articles and tags, so running it twice,
+    or after a retag, gives the same rows. Returns the number of rollup rows written.
+    """
+    if day_to < day_from:
+        raise ValueError(f"day range is reversed: {day_from} > {day_to}")
+    session.execute(delete(DailyRollup).where(DailyRollup.day.between(day_from, day_to)))
+    session.execute(delete(DailyTotal).where(DailyTotal.day.between(day_from, day_to)))
+
+    language = func.coalesce(Article.language, literal(UNKNOWN_LANGUAGE))
+    tagged = (
+        select(
+            NarrativeTag.day,
+            NarrativeTag.narrative_id,
+            NarrativeTag.source_id,
+            language.label("language"),
+            func.count().label("articles"),
+            func.count(distinct(Article.story_id)).label("unique_stories"),
+        )
+        .join(Article, Article.id == NarrativeTag.article_id)
+        .where(NarrativeTag.day.between(day_from, day_to))
+        .group_by(NarrativeTag.day, NarrativeTag.narrative_id, NarrativeTag.source_id, language)
+    )
+    written = session.execute(  # type: ignore[attr-defined]
+        insert(DailyRollup).from_select(
+            ["day", "narrative_id", "source_id", "language", "articles", "unique_stories"], tagged
+        )
+    ).rowcount
+
+    has_tag = select(NarrativeTag.article_id).where(NarrativeTag.article_id == Article.id).exists()
+    totals = (
+        select(
+            Article.day,
+            Article.source_id,
+            language.label("language"),
+            func.count().label("articles"),
+            func.sum(func.cast(has_tag, DailyTotal.relevant.type)).label("relevant"),
+            func.count(distinct(Article.story_id)).label("unique_stories"),
+        )
+        .where(Article.day.between(day_from, day_to))
+        .group_by(Article.day, Article.source_id, language)
+    )
+    session.execute(
+        insert(DailyTotal).from_select(
+            ["day", "source_id", "language", "articles", "relevant", "unique_stories"], totals
+        )
+    )
+    return int(written or 0)
+
+
+def article_day_range(session: Session) -> tuple[date, date] | None:
+    """The first and last article day stored, or None when there are no articles."""
+    row = session.execute(select(func.min(Article.day), func.max(Article.day))).one()
+    if row[0] is None:
+        return None
+    return row[0], row[1]

@@ -1,0 +1,1 @@
+"""narrmon package."""

@@ -1,0 +1,9 @@
+"""Errors the doors (CLI, DAGs) turn into a clear message and a non-zero exit."""
+
+
+class NarrmonError(Exception):
+    """A fatal, explained error: bad configuration, unreachable database, bad input."""
+
+
+class NotYetAvailable(NarrmonError):
+    """A command whose issue has not landed yet."""

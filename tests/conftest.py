@@ -1,0 +1,115 @@
+"""Shared fixtures: a fresh database per test on SQLite and on the real PostgreSQL.
+
+PostgreSQL tests use a throwaway database cloned from a migrated template, dropped
+afterwards. With CI=true an unreachable server fails the run; elsewhere those tests
+skip with the reason.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from models import migrate
+from models.db import make_engine, session_factory
+from narrmon.settings import Settings, load_settings
+
+PG_ADMIN_URL = os.environ.get(
+    "NARRMON_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+_counter = itertools.count()
+
+
+def _pg_url(dbname: str) -> str:
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + dbname
+
+
+@pytest.fixture(scope="session")
+def pg_admin() -> Iterator[Engine]:
+    """An autocommit connection to the PostgreSQL server (fails in CI when unreachable)."""
+    engine = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except OperationalError as exc:
+        engine.dispose()
+        message = f"PostgreSQL unreachable at {PG_ADMIN_URL}: {exc.orig}"
+        if IN_CI:
+            pytest.fail(message + " (CI=true: PostgreSQL tests must run)")
+        pytest.skip(message)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_admin: Engine) -> Iterator[str]:
+    """A migrated template database that test databases are cloned from."""
+    name = f"narrmon_tpl_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    with pg_admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    migrate.upgrade(_pg_url(name))
+    yield name
+    with pg_admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file that test databases are copied from."""
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.sqlite3"
+    migrate.upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of a fresh, migrated, empty database (each backend in turn)."""
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "narrmon.sqlite3"
+        shutil.copy(template, path)
+        yield f"sqlite:///{path}"
+        return
+    admin: Engine = request.getfixturevalue("pg_admin")
+    template_name: str = request.getfixturevalue("pg_template")
+    name = f"narrmon_t_{os.getpid()}_{next(_counter)}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"'))
+    yield _pg_url(name)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    """An engine on the fresh test database."""
+    eng = make_engine(db_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session on the fresh test database; the test commits what it wants kept."""
+    with session_factory(engine)() as sess:
+        yield sess
+
+
+@pytest.fixture
+def settings(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Settings (and environment) pointing at the fresh database and a temporary data dir."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    monkeypatch.setenv("NARRMON_DATABASE_URL", db_url)
+    monkeypatch.setenv("NARRMON_DATA_DIR", str(data_dir))
+    return load_settings()
