@@ -49,7 +49,7 @@ bench-export: install ## export memory: peak RSS exporting 50k and 200k articles
 
 bench-extraction: install ## trafilatura alone vs ours on the article-extraction benchmark
 	@test -f bench/extraction.py || { echo "bench-extraction arrives with issue #3" >&2; exit 2; }
-	$(PY) -m bench.extraction --markdown docs/bench/extraction.md
+	$(PY) -m bench.extraction --half all --markdown docs/bench/extraction.md
 
 bench-tagging: install ## tagger precision/recall/F1 and speed on the test half
 	@test -f bench/tagging.py || { echo "bench-tagging arrives with issue #4" >&2; exit 2; }

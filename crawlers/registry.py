@@ -81,12 +81,18 @@ class SourceConfig:
     politeness: Politeness = field(default_factory=Politeness)
 
     def domains(self) -> tuple[str, ...]:
-        """Allowed hosts: as configured, else the hosts of the homepage and feeds."""
+        """Allowed hosts: as configured, else the hosts of the homepage and feeds.
+
+        A host taken from a URL keeps an explicit port (``127.0.0.1:8001``), so outlets
+        served on one loopback address stay apart, as the crawler sees them.
+        """
         if self.allowed_domains:
             return self.allowed_domains
-        hosts = [urlsplit(self.homepage).hostname or ""]
-        hosts += [urlsplit(f.url).hostname or "" for f in self.feeds]
-        return tuple(dict.fromkeys(h for h in hosts if h))
+        return tuple(dict.fromkeys(h for h in map(_host, (self.homepage, *self.feed_urls())) if h))
+
+    def feed_urls(self) -> tuple[str, ...]:
+        """The URLs of the source's feeds and sitemaps."""
+        return tuple(f.url for f in self.feeds)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-serialisable form handed to crawl processes and stored in the database."""
@@ -98,7 +104,7 @@ class SourceConfig:
             "language": self.language,
             "country": self.country,
             "media_type": self.media_type,
-            "allowed_domains": list(self.domains()),
+            "allowed_domains": list(self.allowed_domains),
             "max_articles_per_run": self.max_articles_per_run,
             "enabled": self.enabled,
             "politeness": {
@@ -106,6 +112,12 @@ class SourceConfig:
                 "concurrency": self.politeness.concurrency,
             },
         }
+
+
+def _host(url: str) -> str:
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    return f"{host}:{parts.port}" if host and parts.port else host
 
 
 def _http_url(value: Any, where: str) -> str:

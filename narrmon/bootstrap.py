@@ -6,6 +6,8 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import Engine
+
 from crawlers.registry import SourceConfig, SourcesFileError, load_sources
 from models import migrate, store
 from models.db import session_factory
@@ -50,26 +52,25 @@ def source_record(src: SourceConfig) -> SourceRecord:
 
 
 def taxonomy() -> tuple[list[dict[str, str]], str] | None:
-    """The taxonomy's narratives and version, or None while no tagger is installed."""
-    try:
-        import narratives
-    except ImportError:  # pragma: no cover - the package is part of this distribution
-        return None
+    """The taxonomy's narratives and version (None only if the tagger is not installed)."""
+    import narratives
+
     load = getattr(narratives, "load_taxonomy", None)
-    version = getattr(narratives, "TAXONOMY_VERSION", None)
-    if load is None or version is None:
+    if load is None:  # the placeholder package before the tagger landed
         return None
-    items = []
-    for n in load():
-        items.append(
-            {
-                "id": str(n.id if hasattr(n, "id") else n["id"]),
-                "side": str(n.side if hasattr(n, "side") else n["side"]),
-                "label": str(getattr(n, "label", None) or n.get("label", "")),
-                "definition": str(getattr(n, "definition", None) or n.get("definition", "")),
-            }
-        )
-    return items, str(version)
+    items = [
+        {"id": n.id, "side": n.side, "label": n.label, "definition": n.definition} for n in load()
+    ]
+    return items, str(narratives.TAXONOMY_VERSION)
+
+
+def sync_catalogue(engine: Engine, sources: list[SourceConfig]) -> tuple[int, int, str | None]:
+    """Upsert the sources and the taxonomy; returns (sources, narratives, taxonomy version)."""
+    tax = taxonomy()
+    with session_factory(engine).begin() as session:
+        n_sources = store.sync_sources(session, [source_record(s) for s in sources])
+        n_narr = store.sync_narratives(session, tax[0], tax[1]) if tax else 0
+    return n_sources, n_narr, tax[1] if tax else None
 
 
 def init_database(settings: Settings, sources_path: Path | None = None) -> InitSummary:
@@ -78,10 +79,7 @@ def init_database(settings: Settings, sources_path: Path | None = None) -> InitS
     engine = open_engine(settings.database_url)
     try:
         migrate.upgrade(settings.database_url)
-        tax = taxonomy()
-        with session_factory(engine).begin() as session:
-            n_sources = store.sync_sources(session, [source_record(s) for s in sources])
-            n_narr = store.sync_narratives(session, tax[0], tax[1]) if tax else 0
+        n_sources, n_narr, version = sync_catalogue(engine, sources)
     finally:
         engine.dispose()
     log.info(
@@ -94,5 +92,5 @@ def init_database(settings: Settings, sources_path: Path | None = None) -> InitS
         database=redact(settings.database_url),
         sources=n_sources,
         narratives=n_narr,
-        taxonomy_version=tax[1] if tax else None,
+        taxonomy_version=version,
     )

@@ -125,6 +125,53 @@ def export(
     click.echo(f"exported {summary.rows} rows ({summary.format}) to {summary.path}", err=True)
 
 
+@main.command()
+@click.option(
+    "--sources",
+    "sources_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Sources file (default: NARRMON_SOURCES).",
+)
+@click.option("--source", "only", multiple=True, help="Only this source id (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_context
+@_fatal_errors
+def run(
+    ctx: click.Context, sources_path: Path | None, only: tuple[str, ...], as_json: bool
+) -> None:
+    """One full ingestion cycle (crawl, extract, tag, gate, store, rollups) and a summary."""
+    from narrmon.cycle import run_cycle
+    from narrmon.ingest import SourceSummary
+
+    def progress(s: SourceSummary) -> None:
+        click.echo(
+            f"{s.source_id}: {s.status}, fetched {s.fetched}, new {s.new}, "
+            f"quarantined {s.quarantined}, errors {s.errors}",
+            err=True,
+        )
+
+    summary = run_cycle(_settings(ctx), sources_path=sources_path, only=only, on_source=progress)
+    if as_json:
+        click.echo(json.dumps(summary.as_dict(), indent=2))
+        return
+    click.echo(f"run {summary.run_id}")
+    head = ("SOURCE", "STATUS", "FETCHED", "NEW", "UPDATED", "DUPL", "QUAR", "ERRORS")
+    click.echo(f"{head[0]:<24}{head[1]:<8}" + "".join(f"{h:>9}" for h in head[2:]))
+    for s in summary.sources:
+        dupl = s.unchanged + s.syndicated
+        nums = (s.fetched, s.new, s.updated, dupl, s.quarantined, s.errors)
+        click.echo(f"{s.source_id:<24}{s.status:<8}" + "".join(f"{n:>9}" for n in nums))
+        if s.error_message:
+            click.echo(f"  ! {s.error_message}")
+    t = summary.totals()
+    click.echo(
+        f"total: fetched {t['fetched']}, new {t['new']}, updated {t['updated']}, "
+        f"duplicates {t['unchanged'] + t['syndicated']}, quarantined {t['quarantined']}, "
+        f"errors {t['errors']}; {summary.rollup_rows} rollup rows rebuilt"
+    )
+
+
 @main.group()
 def quarantine() -> None:
     """Inspect and replay items that failed the quality gate."""
@@ -168,16 +215,86 @@ def _pending(name: str, issue: int) -> Callable[..., None]:
 
 
 @quarantine.command("replay")
+@click.option("--id", "ids", type=int, multiple=True, help="Quarantine item id (repeatable).")
+@click.option("--all", "replay_all", is_flag=True, help="Replay every pending item.")
+@click.pass_context
 @_fatal_errors
-def quarantine_replay() -> None:
+def quarantine_replay(ctx: click.Context, ids: tuple[int, ...], replay_all: bool) -> None:
     """Re-extract quarantined items from the archive, re-check and load what passes."""
-    raise NotYetAvailable("'narrmon quarantine replay' arrives with issue #5 (quality gate)")
+    from narrmon.replay import replay
+
+    out = replay(_settings(ctx), ids=ids, replay_all=replay_all)
+    for message in out.messages:
+        click.echo(message, err=True)
+    click.echo(
+        f"replayed {out.attempted}: loaded {out.loaded}, still failing "
+        f"{out.still_failing}; not replayable {out.not_replayable}"
+    )
 
 
-main.command("run", help="One full ingestion cycle (crawl, extract, tag, gate, store, rollups).")(
-    _pending("run", 3)
-)
-main.command("retag", help="Re-tag stored articles after a taxonomy change.")(_pending("retag", 4))
+def _since_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = click.option(
+        "--since",
+        type=click.DateTime(["%Y-%m-%d"]),
+        default=None,
+        help="Only articles from this day on (YYYY-MM-DD).",
+    )(func)
+    func = click.option(
+        "--source", "sources", multiple=True, help="Only this source id (repeatable)."
+    )(func)
+    return click.option(
+        "--batch-size", type=int, default=500, show_default=True, help="Articles per transaction."
+    )(func)
+
+
+@main.command()
+@_since_option
+@click.pass_context
+@_fatal_errors
+def retag(ctx: click.Context, since: Any, sources: tuple[str, ...], batch_size: int) -> None:
+    """Re-tag stored articles after a taxonomy change (no re-crawl), with progress."""
+    from narrmon.retagging import RetagSummary, retag_all
+
+    def progress(s: RetagSummary) -> None:
+        click.echo(f"retagged {s.articles} articles ({s.tags} tags)", err=True)
+
+    out = retag_all(
+        _settings(ctx),
+        batch_size=batch_size,
+        source_ids=sources,
+        since=since.date() if since else None,
+        progress=progress,
+    )
+    click.echo(
+        f"retagged {out.articles} articles with taxonomy {out.taxonomy_version}: "
+        f"{out.tags} tags; {out.rollup_rows} rollup rows rebuilt"
+    )
+
+
+@main.command()
+@_since_option
+@click.pass_context
+@_fatal_errors
+def reextract(ctx: click.Context, since: Any, sources: tuple[str, ...], batch_size: int) -> None:
+    """Re-run extraction and tagging over archived pages, without re-crawling."""
+    from narrmon.retagging import RetagSummary, reextract_all
+
+    def progress(s: RetagSummary) -> None:
+        click.echo(f"re-extracted {s.articles} articles ({s.changed} changed)", err=True)
+
+    out = reextract_all(
+        _settings(ctx),
+        batch_size=batch_size,
+        source_ids=sources,
+        since=since.date() if since else None,
+        progress=progress,
+    )
+    click.echo(
+        f"re-extracted {out.articles} articles: {out.changed} changed, "
+        f"{out.failed} failed (kept); {out.rollup_rows} rollup rows rebuilt"
+    )
+
+
 main.command("dashboard", help="Start the Streamlit dashboards.")(_pending("dashboard", 7))
 main.command("demo", help="Serve the demo outlets, ingest them, open the dashboards.")(
     _pending("demo", 7)

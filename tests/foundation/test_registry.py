@@ -44,8 +44,19 @@ def test_defaults_allowed_domains_and_politeness() -> None:
     (src,) = parse_sources({"sources": [GOOD]})
     assert src.domains() == ("www.herald.example", "cdn.herald.example")
     assert src.enabled is True and src.politeness.delay is None
-    data = src.to_dict()
-    assert data["allowed_domains"] == ["www.herald.example", "cdn.herald.example"]
+    assert src.to_dict()["allowed_domains"] == []  # the crawler derives the same default
+    (local,) = parse_sources(
+        {
+            "sources": [
+                dict(
+                    GOOD,
+                    homepage="http://127.0.0.1:8001/",
+                    feeds=[{"type": "rss", "url": "http://127.0.0.1:8001/rss"}],
+                )
+            ]
+        }
+    )
+    assert local.domains() == ("127.0.0.1:8001",)
 
 
 @pytest.mark.parametrize(

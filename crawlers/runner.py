@@ -1,0 +1,106 @@
+"""Run one crawl job in a fresh Python process and collect its outputs.
+
+The Twisted reactor cannot be restarted, so every crawl gets its own process
+(``python -m crawlers.crawl JOB.json``). This module never imports Scrapy.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from crawlers.job import (
+    FAILURES_FILE,
+    FEEDS_FILE,
+    PAGES_FILE,
+    STATS_FILE,
+    CrawlJob,
+    CrawlResult,
+    read_jsonl,
+)
+
+# Keep the last 4 KiB of stderr: enough for a traceback's tail, small enough for a log line.
+STDERR_TAIL_CHARS = 4096
+# After a timeout: SIGTERM asks Scrapy for a graceful stop; 5 s later a second
+# SIGTERM forces it (in-flight downloads are dropped, stats.json still written);
+# 5 s after that, SIGKILL. Lines already written to the JSONL files survive all three.
+TERM_GRACE_S = 5.0
+
+
+def run_crawl(job: CrawlJob, timeout: float | None = None) -> CrawlResult:
+    """Run ``job`` in a subprocess (``sys.executable -m crawlers.crawl``).
+
+    Writes ``job.json`` into ``job.out_dir``, waits up to ``timeout`` seconds
+    (then terminates the crawl, keeping what it already wrote) and parses
+    ``pages.jsonl``, ``failures.jsonl``, ``feeds.jsonl`` and ``stats.json``.
+    """
+    out = Path(job.out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    Path(job.archive_path).parent.mkdir(parents=True, exist_ok=True)
+    job_path = job.write(out / "job.json")
+    cmd = [sys.executable, "-m", "crawlers.crawl", str(job_path)]
+    env = dict(os.environ)
+    project_root = str(Path(__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (project_root, env.get("PYTHONPATH", "")) if p)
+    timed_out = False
+    with subprocess.Popen(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, text=True
+    ) as proc:
+        try:
+            _, stderr = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            stderr = _stop(proc)
+        code = proc.returncode
+    return collect_result(job, code, stderr or "", timed_out=timed_out)
+
+
+def _stop(proc: subprocess.Popen[str]) -> str:
+    """Stop a crawl that ran out of time, as gently as it allows; return its stderr."""
+    for _ in range(2):
+        proc.send_signal(signal.SIGTERM)
+        try:
+            return proc.communicate(timeout=TERM_GRACE_S)[1] or ""
+        except subprocess.TimeoutExpired:
+            continue
+    proc.kill()
+    return proc.communicate()[1] or ""
+
+
+def collect_result(
+    job: CrawlJob, exit_code: int, stderr: str, *, timed_out: bool = False
+) -> CrawlResult:
+    """Parse the output files a crawl left in ``job.out_dir``."""
+    out = Path(job.out_dir)
+    stats: dict[str, Any] = {}
+    stats_path = out / STATS_FILE
+    if stats_path.exists():
+        try:
+            stats = json.loads(stats_path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError:
+            stats = {}
+    feeds = read_jsonl(out / FEEDS_FILE)
+    outcomes = [f.get("outcome") for f in feeds]
+    return CrawlResult(
+        exit_code=exit_code,
+        out_dir=str(out),
+        archive_path=job.archive_path,
+        pages_path=str(out / PAGES_FILE),
+        failures_path=str(out / FAILURES_FILE),
+        feeds_path=str(out / FEEDS_FILE),
+        stats_path=str(stats_path),
+        pages=len(read_jsonl(out / PAGES_FILE)),
+        failures=len(read_jsonl(out / FAILURES_FILE)),
+        feeds_ok=outcomes.count("ok"),
+        feeds_not_modified=outcomes.count("not_modified"),
+        feeds_error=outcomes.count("error"),
+        finish_reason=stats.get("finish_reason"),
+        timed_out=timed_out,
+        stderr_tail=stderr[-STDERR_TAIL_CHARS:],
+        stats=stats,
+    )

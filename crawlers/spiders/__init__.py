@@ -1,0 +1,1 @@
+"""Spiders: one generic spider driven by a source entry (sources are data)."""

@@ -1,0 +1,188 @@
+"""The run cycle: crawl → extract → tag → gate → store → rollups, for every source.
+
+`narrmon run` and the Airflow DAG call these functions: the DAG maps
+:func:`crawl_source` per source and then :func:`load_source` and :func:`finish_cycle`;
+the CLI runs :func:`run_cycle`, which does the same in one process.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from crawlers.job import CrawlJob, CrawlResult
+from crawlers.registry import SourceConfig
+from crawlers.runner import run_crawl
+from models import migrate, store
+from models.db import session_factory
+from narrmon.bootstrap import read_sources, sync_catalogue
+from narrmon.database import open_engine
+from narrmon.errors import NarrmonError
+from narrmon.ingest import (
+    SourceSummary,
+    begin_crawl_run,
+    finish_crawl_run,
+    ingest_crawl,
+    rebuild_days,
+    write_known_urls,
+)
+from narrmon.locks import load_lock
+from narrmon.pages import make_pool
+from narrmon.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Crawl processes at once: crawls wait on the network, so a few overlap well on two
+# cores; per-domain politeness is enforced inside each crawl.
+CRAWL_PARALLEL = 4
+
+
+@dataclass
+class CycleSummary:
+    """The outcome of one ingestion cycle, per source and in total."""
+
+    run_id: str
+    started_at: datetime
+    finished_at: datetime | None = None
+    sources: list[SourceSummary] = field(default_factory=list)
+    rollup_rows: int = 0
+
+    def totals(self) -> dict[str, int]:
+        """Counts summed over sources."""
+        keys = ("fetched", "new", "updated", "unchanged", "syndicated", "quarantined", "errors")
+        return {k: sum(int(getattr(s, k)) for s in self.sources) for k in keys}
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-friendly form (the `narrmon run --json` output)."""
+        return {
+            "run_id": self.run_id,
+            "started_at": self.started_at.isoformat(),
+            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
+            "totals": self.totals(),
+            "rollup_rows": self.rollup_rows,
+            "sources": [s.as_dict() for s in self.sources],
+        }
+
+
+def new_run_id() -> str:
+    """A sortable, unique run id (UTC timestamp plus a random suffix)."""
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+
+
+def select_sources(
+    settings: Settings, sources_path: Path | None, only: Sequence[str] = ()
+) -> list[SourceConfig]:
+    """The enabled sources to run (all, or the ids in ``only``; unknown ids are an error)."""
+    sources = read_sources(sources_path or settings.sources_path)
+    if only:
+        by_id = {s.id: s for s in sources}
+        unknown = [i for i in only if i not in by_id]
+        if unknown:
+            raise NarrmonError(f"unknown source id(s): {', '.join(unknown)}")
+        return [by_id[i] for i in only]
+    return [s for s in sources if s.enabled]
+
+
+def crawl_source(
+    settings: Settings, engine: Engine, source: SourceConfig, run_id: str
+) -> CrawlResult:
+    """Crawl one source in its own process; outputs land under the staging folder."""
+    out_dir = settings.staging_dir / run_id / source.id
+    out_dir.mkdir(parents=True, exist_ok=True)
+    known = out_dir / "known_urls.txt"
+    with session_factory(engine)() as session:
+        validators = store.feed_validators(session, source.id)
+        n_known = write_known_urls(session, source.id, known)
+    begin_crawl_run(engine, run_id, source.id)
+    job = CrawlJob(
+        run_id=run_id,
+        source=source.to_dict(),
+        out_dir=str(out_dir),
+        archive_path=str(settings.archive_dir / f"{run_id}-{source.id}.warc.gz"),
+        user_agent=settings.user_agent,
+        validators=validators,
+        known_urls_file=str(known),
+    )
+    log.info("crawl %s: %d feeds, %d URLs already known", source.id, len(source.feeds), n_known)
+    started = time.monotonic()
+    result = run_crawl(job, timeout=settings.crawl_timeout)
+    log.info(
+        "crawl %s finished in %.1fs: %d pages, %d failures, exit %d",
+        source.id,
+        time.monotonic() - started,
+        result.pages,
+        result.failures,
+        result.exit_code,
+    )
+    return result
+
+
+def taxonomy_version() -> str:
+    """The tagger's taxonomy version stored on every tag."""
+    import narratives
+
+    return str(narratives.TAXONOMY_VERSION)
+
+
+def run_cycle(
+    settings: Settings,
+    *,
+    sources_path: Path | None = None,
+    only: Sequence[str] = (),
+    on_source: Callable[[SourceSummary], None] | None = None,
+) -> CycleSummary:
+    """One full ingestion cycle over the selected sources; returns per-source counts."""
+    sources = select_sources(settings, sources_path, only)
+    engine = open_engine(settings.database_url)
+    summary = CycleSummary(run_id=new_run_id(), started_at=datetime.now(UTC))
+    try:
+        migrate.upgrade(settings.database_url)
+        sync_catalogue(engine, read_sources(sources_path or settings.sources_path))
+        version = taxonomy_version()
+        days: set[date] = set()
+        pool = make_pool(settings.workers)
+        try:
+            with ThreadPoolExecutor(
+                max_workers=CRAWL_PARALLEL, thread_name_prefix="crawl"
+            ) as crawls:
+                futures: dict[Future[CrawlResult], SourceConfig] = {
+                    crawls.submit(crawl_source, settings, engine, s, summary.run_id): s
+                    for s in sources
+                }
+                for future in as_completed(futures):
+                    source = futures[future]
+                    result = future.result()
+                    with load_lock(engine, settings.data_dir):
+                        src_summary = ingest_crawl(
+                            engine,
+                            source,
+                            result,
+                            summary.run_id,
+                            pool,
+                            taxonomy_version=version,
+                            data_dir=settings.data_dir,
+                        )
+                        finish_crawl_run(engine, summary.run_id, src_summary, result.stats)
+                    days |= src_summary.days
+                    summary.sources.append(src_summary)
+                    if on_source is not None:
+                        on_source(src_summary)
+        finally:
+            if pool is not None:
+                pool.shutdown()
+        with load_lock(engine, settings.data_dir):
+            summary.rollup_rows = rebuild_days(engine, days)
+    finally:
+        engine.dispose()
+    summary.sources.sort(key=lambda s: s.source_id)
+    summary.finished_at = datetime.now(UTC)
+    return summary

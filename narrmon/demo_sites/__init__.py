@@ -1,0 +1,21 @@
+"""Fixture outlets: a generator of realistic news sites and a loopback server.
+
+Used by the crawl tests, the benchmark and ``narrmon demo``. This subpackage
+imports nothing else from the project.
+"""
+
+from narrmon.demo_sites.generate import SiteManifest, generate_sites, render_sources
+from narrmon.demo_sites.outlets import OFFSITE_ID, OUTLET_IDS, OUTLETS
+from narrmon.demo_sites.server import RequestRecord, SiteServer, serve_sites
+
+__all__ = [
+    "OFFSITE_ID",
+    "OUTLETS",
+    "OUTLET_IDS",
+    "RequestRecord",
+    "SiteManifest",
+    "SiteServer",
+    "generate_sites",
+    "render_sources",
+    "serve_sites",
+]

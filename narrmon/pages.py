@@ -1,0 +1,92 @@
+"""Per-page work done in the extraction worker processes: read, extract, tag.
+
+Runs outside the crawl process and outside the loader, so both cores work while
+Scrapy fetches and the database writes. Everything crossing the process boundary
+is a small picklable record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from typing import Any
+
+# Pages handed to a worker at a time: large enough to amortise pickling, small enough
+# that both workers stay busy on a 200-page batch.
+POOL_CHUNKSIZE = 8
+
+
+@dataclass(frozen=True, slots=True)
+class PageTask:
+    """A fetched page to process: where its raw response sits in the WARC archive."""
+
+    url: str
+    final_url: str
+    canonical_url: str
+    warc_path: str
+    warc_offset: int
+    warc_record_id: str | None
+    content_type: str | None
+    fetched_at: str
+    feed: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class PageOutcome:
+    """What became of one page: the extracted article and its tags, or an error."""
+
+    task: PageTask
+    article: Any | None  # crawlers.extraction.ExtractedArticle
+    tags: list[Any]  # narratives.NarrativeTag
+    error: str | None = None
+    error_detail: str = ""
+
+
+def process_page(task: PageTask) -> PageOutcome:
+    """Read the page from the archive, extract it and tag its text (never raises)."""
+    from crawlers.archive import read_record
+    from crawlers.extraction import ExtractionError, extract
+    from narratives import tag
+
+    try:
+        headers, body = read_record(task.warc_path, task.warc_offset)
+    except (OSError, ValueError, KeyError) as exc:
+        return PageOutcome(task, None, [], "archive_unreadable", str(exc))
+    content_type = task.content_type or headers.get("Content-Type") or headers.get("content-type")
+    try:
+        article = extract(body, task.final_url or task.url, content_type=content_type)
+    except ExtractionError as exc:
+        return PageOutcome(task, None, [], f"extraction_{exc.reason.replace('-', '_')}", exc.detail)
+    except Exception as exc:  # one broken page must not stop the run
+        return PageOutcome(task, None, [], "extraction_crashed", f"{type(exc).__name__}: {exc}")
+    try:
+        tags = tag(article.text, article.language) if article.text else []
+    except Exception as exc:  # a tagger bug quarantines the page, not the run
+        return PageOutcome(task, article, [], "tagging_crashed", f"{type(exc).__name__}: {exc}")
+    return PageOutcome(task, article, tags)
+
+
+def _warm_up() -> None:
+    """Import the heavy modules once per worker, before the first page arrives."""
+    import crawlers.extraction  # noqa: F401
+    import narratives  # noqa: F401
+
+
+def make_pool(workers: int) -> Executor | None:
+    """A process pool of ``workers`` extraction processes, or None to work inline (1)."""
+    if workers <= 1:
+        return None
+    # forkserver: workers never inherit the loader's database connections or threads.
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=get_context("forkserver"), initializer=_warm_up
+    )
+
+
+def process_pages(tasks: Sequence[PageTask], pool: Executor | None) -> Iterator[PageOutcome]:
+    """Process pages in order, on the pool when given, else in this process."""
+    if pool is None:
+        yield from map(process_page, tasks)
+        return
+    yield from pool.map(process_page, tasks, chunksize=POOL_CHUNKSIZE)

@@ -1,0 +1,122 @@
+"""`narrmon quarantine replay`: re-extract quarantined pages from the archive, re-check, load.
+
+Items whose page was archived are processed again exactly as in a run (extraction,
+tagging, the quality gate); what passes is stored and its quarantine row marked
+replayed, what fails again keeps its row with the new reasons. Fetch failures have no
+archived page: retryable ones are fetched again by the next run.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from models import store
+from models.db import session_factory
+from models.schema import QuarantineItem
+from narrmon.bootstrap import read_sources
+from narrmon.cycle import taxonomy_version
+from narrmon.database import open_engine
+from narrmon.errors import NarrmonError
+from narrmon.ingest import SourceSummary, load_outcomes, rebuild_days
+from narrmon.locks import load_lock
+from narrmon.pages import PageTask, process_pages
+from narrmon.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ReplaySummary:
+    """Counts of a replay."""
+
+    attempted: int = 0
+    loaded: int = 0
+    still_failing: int = 0
+    not_replayable: int = 0
+    missing_source: int = 0
+    messages: list[str] = field(default_factory=list)
+
+
+def replay(
+    settings: Settings, *, ids: Sequence[int] = (), replay_all: bool = False
+) -> ReplaySummary:
+    """Replay the given quarantine ids, or every pending item with ``replay_all``."""
+    if not ids and not replay_all:
+        raise NarrmonError("say which items to replay: --id ID (repeatable) or --all")
+    sources = {s.id: s for s in read_sources(settings.sources_path)}
+    engine = open_engine(settings.database_url)
+    factory = session_factory(engine)
+    out = ReplaySummary()
+    version = taxonomy_version()
+    try:
+        with load_lock(engine, settings.data_dir):
+            with factory() as session:
+                stmt = select(QuarantineItem).where(QuarantineItem.status != "replayed")
+                if ids:
+                    stmt = stmt.where(QuarantineItem.id.in_(list(ids)))
+                items = session.scalars(stmt.order_by(QuarantineItem.id)).all()
+            if ids and len(items) < len(set(ids)):
+                found = {i.id for i in items}
+                missing = sorted(set(ids) - found)
+                out.messages.append(f"no pending quarantine item with id {missing}")
+            days = set()
+            for item in items:
+                payload = item.payload or {}
+                source = sources.get(item.source_id)
+                if source is None:
+                    out.missing_source += 1
+                    out.messages.append(f"{item.id}: source {item.source_id} is not configured")
+                    continue
+                if not payload.get("warc_path"):
+                    out.not_replayable += 1
+                    out.messages.append(
+                        f"{item.id}: {','.join(item.reasons)}: no archived page"
+                        + (" (fetched again by the next run)" if item.status == "retry" else "")
+                    )
+                    continue
+                out.attempted += 1
+                task = PageTask(
+                    url=payload.get("page_url") or item.url,
+                    final_url=payload.get("final_url") or item.url,
+                    canonical_url=item.url,
+                    warc_path=payload["warc_path"],
+                    warc_offset=int(payload.get("warc_offset") or 0),
+                    warc_record_id=payload.get("warc_record_id"),
+                    content_type=payload.get("content_type"),
+                    fetched_at=(
+                        item.fetched_at.isoformat()
+                        if item.fetched_at
+                        else item.created_at.isoformat()
+                    ),
+                    feed=payload.get("feed") or {},
+                )
+                outcomes = list(process_pages([task], None))
+                summary = SourceSummary(source_id=source.id)
+                with factory.begin() as session:
+                    stored = load_outcomes(
+                        session,
+                        source,
+                        outcomes,
+                        item.crawl_run_id or "replay",
+                        summary,
+                        taxonomy_version=version,
+                        data_dir=settings.data_dir,
+                    )
+                if stored:
+                    out.loaded += 1
+                    days |= summary.days
+                    with factory.begin() as session:
+                        row = session.get(QuarantineItem, item.id)
+                        if row is not None and row.status != "replayed":
+                            row.status = "replayed"
+                            row.replayed_at = store.now_utc()
+                else:
+                    out.still_failing += 1
+            rebuild_days(engine, days)
+    finally:
+        engine.dispose()
+    return out

@@ -1,0 +1,89 @@
+"""retag and reextract over a crawled database: idempotent, versioned, no re-crawl."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import delete, func, select, update
+
+from models.db import make_engine, session_factory
+from models.schema import Article, DailyRollup, NarrativeTag
+from narrmon.demo_sites import SiteServer, generate_sites, serve_sites
+from narrmon.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer]:
+    manifest = generate_sites(
+        tmp_path_factory.mktemp("sites"),
+        seed=9,
+        articles_per_outlet=6,
+        outlets=["novosti", "rundschau"],
+    )
+    srv = serve_sites(manifest.root)
+    yield srv
+    srv.stop()
+
+
+def narrmon(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "narrmon.cli", *args],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=600,
+        check=False,
+    )
+
+
+def test_retag_and_reextract_are_idempotent(
+    server: SiteServer, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NARRMON_SOURCES", str(server.write_sources(tmp_path / "sources.yaml")))
+    res = narrmon("run", "--json")
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert json.loads(res.stdout)["totals"]["new"] > 0
+    engine = make_engine(settings.database_url)
+    factory = session_factory(engine)
+    with factory() as s:
+        before = sorted(
+            (t.article_id, t.narrative_id, t.score) for t in s.scalars(select(NarrativeTag))
+        )
+        rollups_before = s.scalar(select(func.sum(DailyRollup.articles)))
+        # simulate tags from an older taxonomy, and one lost tag
+        s.execute(update(NarrativeTag).values(taxonomy_version="old"))
+        first_tag = s.scalar(select(func.min(NarrativeTag.id)))
+        s.execute(delete(NarrativeTag).where(NarrativeTag.id == first_tag))
+        s.commit()
+    assert before
+
+    server.clear_log()
+    res = narrmon("retag", "--batch-size", "3")
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert "retagged" in res.stdout and "retagged 3 articles" in res.stderr
+    with factory() as s:
+        after = sorted(
+            (t.article_id, t.narrative_id, t.score) for t in s.scalars(select(NarrativeTag))
+        )
+        versions = set(s.scalars(select(NarrativeTag.taxonomy_version)))
+        assert s.scalar(select(func.sum(DailyRollup.articles))) == rollups_before
+    assert after == before and versions == {__import__("narratives").TAXONOMY_VERSION}
+    assert narrmon("retag").returncode == 0
+
+    with factory() as s:
+        texts = {a.url: a.text for a in s.scalars(select(Article))}
+        s.execute(update(Article).values(text="stale", content_hash="x"))
+        s.commit()
+    res = narrmon("reextract")
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert f"{len(texts)} changed" in res.stdout
+    with factory() as s:
+        assert {a.url: a.text for a in s.scalars(select(Article))} == texts
+    assert server.requests() == []  # nothing re-crawled
+    engine.dispose()

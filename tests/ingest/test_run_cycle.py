@@ -1,0 +1,120 @@
+"""`narrmon run` end to end over the fixture outlets, with real Scrapy, on both databases."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from crawlers.urls import canonical_url
+from models.db import make_engine, session_factory
+from models.schema import Article, CrawlRun, DailyRollup, NarrativeTag, QuarantineItem
+from narrmon.demo_sites import SiteManifest, SiteServer, generate_sites, serve_sites
+from narrmon.settings import Settings
+
+# Enough articles per outlet for robots-disallowed ones (every 10th on one outlet).
+ARTICLES_PER_OUTLET = 12
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[SiteManifest, SiteServer]]:
+    manifest = generate_sites(
+        tmp_path_factory.mktemp("sites"), seed=5, articles_per_outlet=ARTICLES_PER_OUTLET
+    )
+    server = serve_sites(manifest.root)
+    yield manifest, server
+    server.stop()
+
+
+def narrmon(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "narrmon.cli", *args],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=600,
+        check=False,
+    )
+
+
+def expected_articles(manifest: SiteManifest, server: SiteServer) -> dict[str, dict[str, Any]]:
+    data = json.loads((Path(manifest.root) / "manifest.json").read_text(encoding="utf-8"))
+    return {
+        canonical_url(server.url_for(a["outlet"], a["path"])): a
+        for a in data["articles"]
+        if not a["robots_disallowed"]
+    }
+
+
+def test_run_stores_every_article_once_then_adds_nothing(
+    sites: tuple[SiteManifest, SiteServer], settings: Settings, tmp_path: Path
+) -> None:
+    manifest, server = sites
+    sources = server.write_sources(tmp_path / "sources.yaml")
+    server.clear_log()
+    first = narrmon("run", "--sources", str(sources), "--json")
+    assert first.returncode == 0, first.stderr[-3000:]
+    summary = json.loads(first.stdout)
+    expected = expected_articles(manifest, server)
+    assert summary["totals"]["new"] == len(expected)
+    assert {s["status"] for s in summary["sources"]} == {"ok"}
+
+    engine = make_engine(settings.database_url)
+    with session_factory(engine)() as session:
+        stored = {a.url: a for a in session.scalars(select(Article))}
+        assert set(stored) == set(expected)
+        for url, exp in expected.items():
+            art = stored[url]
+            assert art.title == exp["title"], url
+            assert art.author == exp["author"], url
+            assert art.language == exp["language"], url
+            assert art.published_at == datetime.fromisoformat(exp["published_at"]), url
+            assert art.warc_path and Path(art.warc_path).exists()
+        # robots-disallowed pages are not fetched but are accounted for, with a reason
+        reasons = [q.reasons for q in session.scalars(select(QuarantineItem))]
+        assert ["robots_disallowed"] in reasons
+        # narratives tagged with evidence inside the text; rollups built
+        tags = session.scalars(select(NarrativeTag)).all()
+        assert tags
+        for t in tags:
+            text = stored_text = session.get(Article, t.article_id)
+            assert stored_text is not None
+            for ev in t.evidence:
+                assert stored_text.text[ev["start"] : ev["end"]] == ev["text"]
+            del text
+        assert (session.scalar(select(func.count()).select_from(DailyRollup)) or 0) > 0
+        runs = session.scalars(select(CrawlRun)).all()
+        assert {r.status for r in runs} == {"ok"} and sum(r.new for r in runs) == len(expected)
+    count_before = len(stored)
+
+    server.clear_log()
+    second = narrmon("run", "--sources", str(sources), "--json")
+    assert second.returncode == 0, second.stderr[-3000:]
+    totals = json.loads(second.stdout)["totals"]
+    assert totals["new"] == 0 and totals["fetched"] == 0 and totals["updated"] == 0
+    with session_factory(engine)() as session:
+        assert session.scalar(select(func.count()).select_from(Article)) == count_before
+    engine.dispose()
+    feed_requests = [r for r in server.requests() if r.path.endswith(".xml")]
+    assert feed_requests
+    conditional = {"if-none-match", "if-modified-since"}
+    assert all(conditional & {h.lower() for h in r.headers} for r in feed_requests), [
+        (r.path, r.headers) for r in feed_requests
+    ]
+    assert all(r.status == 304 for r in feed_requests)
+    article_requests = [r for r in server.requests() if r.path.endswith(".html")]
+    assert article_requests == []
+
+
+def test_run_with_unknown_source_is_a_clear_error(settings: Settings, tmp_path: Path) -> None:
+    res = narrmon("run", "--source", "no-such-source")
+    assert res.returncode == 1
+    assert "unknown source id(s): no-such-source" in res.stderr

@@ -1,0 +1,76 @@
+"""Issue-4 targets on the held-out test half (same evaluation code as bench/tagging.py)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from narratives import load_taxonomy, tag
+from narratives.evaluation import (
+    TARGET_ARTICLES_PER_SECOND,
+    TARGET_DISTRACTOR_RATE,
+    TARGET_MICRO_F1,
+    TARGET_NARRATIVE_F1,
+    TARGET_NON_ENGLISH_F1,
+    TARGET_RELEVANCE_PRECISION,
+    TARGET_RELEVANCE_RECALL,
+    Report,
+    evaluate,
+    load_corpus,
+    long_articles,
+)
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+
+
+@pytest.fixture(scope="module")
+def report() -> Report:
+    return evaluate(load_corpus(CORPUS, "test"), tag, [d.id for d in load_taxonomy()])
+
+
+def test_micro_f1(report: Report) -> None:
+    assert report.micro.f1 >= TARGET_MICRO_F1
+
+
+def test_no_narrative_below_floor(report: Report) -> None:
+    low = {n: round(c.f1, 3) for n, c in report.per_narrative.items() if c.f1 < TARGET_NARRATIVE_F1}
+    assert not low
+
+
+def test_non_english_micro_f1(report: Report) -> None:
+    assert report.non_english.f1 >= TARGET_NON_ENGLISH_F1
+
+
+def test_relevance(report: Report) -> None:
+    assert report.relevance.precision >= TARGET_RELEVANCE_PRECISION
+    assert report.relevance.recall >= TARGET_RELEVANCE_RECALL
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="held-out figure 1/18 (5.6%): 'broke ground' on a NATO HQ expansion reads as a "
+    "broken pledge; not tuned away on the test half (see docs/BENCHMARKS.md)",
+)
+def test_distractor_rate(report: Report) -> None:
+    assert report.distractor_rate <= TARGET_DISTRACTOR_RATE
+
+
+def test_every_tag_has_valid_evidence(report: Report) -> None:
+    assert report.tags > 0
+    assert report.tags_with_valid_evidence == report.tags
+
+
+def test_throughput_800_word_articles() -> None:
+    articles = load_corpus(CORPUS, "dev") + load_corpus(CORPUS, "test")
+    docs = long_articles(articles, 800, 40)
+    for text, lang in docs[:5]:  # warm the lexicon compile
+        tag(text, lang)
+    best = float("inf")
+    for _ in range(3):  # best of three: the machine is shared
+        t0 = time.process_time()
+        for text, lang in docs:
+            tag(text, lang)
+        best = min(best, time.process_time() - t0)
+    assert len(docs) / best >= TARGET_ARTICLES_PER_SECOND
