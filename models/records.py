@@ -27,6 +27,8 @@ class ArticleRecord:
     warc_offset: int | None = None
     warc_record_id: str | None = None
     crawl_run_id: str | None = None
+    simhash: int | None = None
+    page_url: str | None = None
 
     @property
     def day(self) -> date:

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     Float,
@@ -93,6 +94,10 @@ class Article(Base):
         Index("ix_articles_source_day", "source_id", "day"),
         Index("ix_articles_content_hash", "content_hash"),
         Index("ix_articles_story_id", "story_id"),
+        Index("ix_articles_simband0", "sim_band0"),
+        Index("ix_articles_simband1", "sim_band1"),
+        Index("ix_articles_simband2", "sim_band2"),
+        Index("ix_articles_simband3", "sim_band3"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -109,6 +114,16 @@ class Article(Base):
     word_count: Mapped[int] = mapped_column(Integer)
     content_hash: Mapped[str] = mapped_column(String(64))
     story_id: Mapped[str] = mapped_column(String(64))
+    # 64-bit SimHash of the text (signed) and its four 16-bit bands: near-duplicate
+    # lookup by band equality finds every copy within Hamming distance 3 via indexes.
+    simhash: Mapped[int | None] = mapped_column(BigInteger)
+    sim_band0: Mapped[int | None] = mapped_column(Integer)
+    sim_band1: Mapped[int | None] = mapped_column(Integer)
+    sim_band2: Mapped[int | None] = mapped_column(Integer)
+    sim_band3: Mapped[int | None] = mapped_column(Integer)
+    # The URL the page was fetched under when it differs from the canonical key, so the
+    # crawler does not fetch a redirected or rel=canonical page again.
+    page_url: Mapped[str | None] = mapped_column(String(2000))
     extractor_version: Mapped[str] = mapped_column(String(100))
     warc_path: Mapped[str | None] = mapped_column(String(1000))
     warc_offset: Mapped[int | None] = mapped_column(Integer)

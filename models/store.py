@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from models.records import ArticleRecord, QuarantineRecord, SourceRecord, TagRecord
 from models.schema import Article, FeedState, Narrative, NarrativeTag, QuarantineItem, Source
+from models.stories import bands
 
 UpsertStatus = Literal["new", "updated", "unchanged"]
 
@@ -148,6 +149,9 @@ def upsert_articles(
         values = asdict(rec)
         values["day"] = rec.day
         values["updated_at"] = stamp
+        sim = None if rec.simhash is None else bands(rec.simhash)
+        for i in range(4):
+            values[f"sim_band{i}"] = None if sim is None else sim[i]
         to_write.append(values)
 
     for chunk in _chunks(to_write):
@@ -295,10 +299,16 @@ def story_ids_for_hashes(session: Session, hashes: Iterable[str]) -> dict[str, s
 
 
 def known_urls(session: Session, source_id: str) -> Iterable[str]:
-    """Stream the canonical URLs already stored (or quarantined) for a source."""
-    yield from session.scalars(
-        select(Article.url).where(Article.source_id == source_id).execution_options(yield_per=5000)
+    """Stream the URLs already stored for a source: canonical keys and fetched page URLs."""
+    rows = session.execute(
+        select(Article.url, Article.page_url)
+        .where(Article.source_id == source_id)
+        .execution_options(yield_per=5000)
     )
+    for url, page_url in rows:
+        yield url
+        if page_url and page_url != url:
+            yield page_url
 
 
 def feed_validators(session: Session, source_id: str) -> dict[str, dict[str, str | None]]:

@@ -296,9 +296,30 @@ def reextract(ctx: click.Context, since: Any, sources: tuple[str, ...], batch_si
 
 
 main.command("dashboard", help="Start the Streamlit dashboards.")(_pending("dashboard", 7))
-main.command("demo", help="Serve the demo outlets, ingest them, open the dashboards.")(
-    _pending("demo", 7)
-)
+
+
+@main.command()
+@click.option("--no-dashboard", is_flag=True, help="Ingest only; do not start the dashboards.")
+@click.option("--port", type=int, default=None, help="Dashboard port (default 8501).")
+@click.pass_context
+@_fatal_errors
+def demo(ctx: click.Context, no_dashboard: bool, port: int | None) -> None:
+    """Serve the bundled demo outlets on loopback, ingest them, open the dashboards."""
+    from narrmon.demo import run_demo
+
+    result = run_demo(_settings(ctx))
+    t = result.summary.totals()
+    click.echo(
+        f"demo ingested: {t['new']} new articles ({t['fetched']} fetched, "
+        f"{t['quarantined']} quarantined) into {result.settings.database_url}"
+    )
+    if no_dashboard:
+        return
+    from narrmon.dashboard import start_dashboard
+
+    sys.exit(start_dashboard(result.settings, port=port))
+
+
 main.command("health", help="List unhealthy sources; non-zero exit when any.")(
     _pending("health", 5)
 )

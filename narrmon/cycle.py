@@ -61,6 +61,11 @@ class CycleSummary:
         keys = ("fetched", "new", "updated", "unchanged", "syndicated", "quarantined", "errors")
         return {k: sum(int(getattr(s, k)) for s in self.sources) for k in keys}
 
+    def timings(self) -> dict[str, float]:
+        """Seconds per phase summed over sources (crawl and extraction overlap in time)."""
+        keys = ("crawl_seconds", "ingest_seconds", "extract_seconds", "load_seconds")
+        return {k: round(sum(float(getattr(s, k)) for s in self.sources), 3) for k in keys}
+
     def as_dict(self) -> dict[str, Any]:
         """JSON-friendly form (the `narrmon run --json` output)."""
         return {
@@ -68,6 +73,7 @@ class CycleSummary:
             "started_at": self.started_at.isoformat(),
             "finished_at": self.finished_at.isoformat() if self.finished_at else None,
             "totals": self.totals(),
+            "timings": self.timings(),
             "rollup_rows": self.rollup_rows,
             "sources": [s.as_dict() for s in self.sources],
         }
@@ -171,6 +177,7 @@ def run_cycle(
                             taxonomy_version=version,
                             data_dir=settings.data_dir,
                         )
+                        src_summary.crawl_seconds = float(result.stats.get("elapsed_s") or 0.0)
                         finish_crawl_run(engine, summary.run_id, src_summary, result.stats)
                     days |= src_summary.days
                     summary.sources.append(src_summary)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import time
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Executor
 from dataclasses import asdict, dataclass, field
@@ -29,8 +30,9 @@ from models.db import session_factory
 from models.records import ArticleRecord, QuarantineRecord, TagRecord
 from models.rollups import rebuild_rollups
 from models.schema import CrawlRun, QuarantineItem
+from models.stories import MAX_DISTANCE, distance, near_duplicate_story
 from narrmon.gating import GateItem, gate_items
-from narrmon.pages import PageOutcome, PageTask, process_pages
+from narrmon.pages import PageOutcome, PageTask, batched, process_pages
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +73,10 @@ class SourceSummary:
     feeds_not_modified: int = 0
     feeds_error: int = 0
     error_message: str | None = None
+    crawl_seconds: float = 0.0
+    ingest_seconds: float = 0.0
+    extract_seconds: float = 0.0
+    load_seconds: float = 0.0
     failure_reasons: dict[str, int] = field(default_factory=dict)
     days: set[date] = field(default_factory=set)
 
@@ -285,6 +291,8 @@ def load_outcomes(
             warc_offset=outcome.task.warc_offset,
             warc_record_id=outcome.task.warc_record_id,
             crawl_run_id=run_id,
+            simhash=outcome.simhash,
+            page_url=outcome.task.canonical_url if outcome.task.canonical_url != url else None,
         )
         candidates[url] = (outcome, record, tag_records(outcome.tags))
 
@@ -307,6 +315,7 @@ def load_outcomes(
     verdict = gate_items(items, data_dir=data_dir, run_id=run_id)
 
     to_store: list[ArticleRecord] = []
+    batch_hashes: list[tuple[int, str]] = []  # (simhash, story id) stored in this batch
     for url, (outcome, record, _tags) in candidates.items():
         reasons = verdict.failed.get(url)
         if reasons:
@@ -322,11 +331,14 @@ def load_outcomes(
                 )
             )
             continue
-        story = stored_stories.get(record.content_hash)
-        if story is not None and story != record.story_id:
+        story = stored_stories.get(record.content_hash) or near_story(session, record, batch_hashes)
+        if story is not None:  # a copy of a story stored under another URL
             summary.syndicated += 1
-            record = ArticleRecord(**{**asdict(record), "story_id": story})
+            if story != record.story_id:
+                record = ArticleRecord(**{**asdict(record), "story_id": story})
         stored_stories.setdefault(record.content_hash, record.story_id)
+        if record.simhash is not None:
+            batch_hashes.append((record.simhash, record.story_id))
         to_store.append(record)
 
     written = store.upsert_articles(session, to_store)
@@ -347,6 +359,18 @@ def load_outcomes(
     store.quarantine_items(session, quarantine)
     summary.quarantined += len(quarantine)
     return list(written)
+
+
+def near_story(
+    session: Session, record: ArticleRecord, batch: Sequence[tuple[int, str]]
+) -> str | None:
+    """The story a near-copy belongs to: in this batch first, else among stored articles."""
+    if record.simhash is None:
+        return None
+    for other, story in batch:
+        if distance(record.simhash, other) <= MAX_DISTANCE:
+            return story
+    return near_duplicate_story(session, record.simhash, record.day, exclude_urls=[record.url])
 
 
 def record_fetch_failures(
@@ -417,11 +441,11 @@ def ingest_crawl(
     pages = [_page_task(p) for p in result.read_pages()]
     summary.fetched = len(pages)
     factory = session_factory(engine)
-    seen: set[str] = set()
-    for start in range(0, len(pages), LOAD_BATCH):
-        batch = [p for p in pages[start : start + LOAD_BATCH] if p.canonical_url not in seen]
-        seen.update(p.canonical_url for p in batch)
-        outcomes = list(process_pages(batch, pool))
+    unique = list({p.canonical_url: p for p in pages}.values())
+    started = time.perf_counter()
+    for outcomes in batched(process_pages(unique, pool), LOAD_BATCH):
+        summary.extract_seconds += sum(o.seconds for o in outcomes)
+        load_started = time.perf_counter()
         with factory.begin() as session:
             load_outcomes(
                 session,
@@ -432,9 +456,11 @@ def ingest_crawl(
                 taxonomy_version=taxonomy_version,
                 data_dir=data_dir,
             )
+        summary.load_seconds += time.perf_counter() - load_started
     with factory.begin() as session:
         record_fetch_failures(session, source, result.read_failures(), run_id, summary)
         store.record_feed_states(session, source.id, result.read_feeds())
+    summary.ingest_seconds = time.perf_counter() - started
     if (
         summary.status == "ok"
         and summary.feeds_error

@@ -7,9 +7,10 @@ is a small picklable record.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from typing import Any
 
@@ -42,10 +43,33 @@ class PageOutcome:
     tags: list[Any]  # narratives.NarrativeTag
     error: str | None = None
     error_detail: str = ""
+    simhash: int | None = None
+    seconds: float = 0.0
+
+
+# Below this many words a SimHash says little about sameness (shared boilerplate dominates).
+SIMHASH_MIN_WORDS = 50
+
+
+def text_simhash(text: str) -> int | None:
+    """The signed 64-bit SimHash of an article text, or None for a short text."""
+    if len(text.split()) < SIMHASH_MIN_WORDS:
+        return None
+    from trafilatura.deduplication import Simhash
+
+    from models.stories import to_signed64
+
+    return to_signed64(Simhash(text).hash)
 
 
 def process_page(task: PageTask) -> PageOutcome:
-    """Read the page from the archive, extract it and tag its text (never raises)."""
+    """Read, extract and tag one page (never raises); records the seconds it took."""
+    started = time.perf_counter()
+    outcome = _process(task)
+    return replace(outcome, seconds=time.perf_counter() - started)
+
+
+def _process(task: PageTask) -> PageOutcome:
     from crawlers.archive import read_record
     from crawlers.extraction import ExtractionError, extract
     from narratives import tag
@@ -65,7 +89,7 @@ def process_page(task: PageTask) -> PageOutcome:
         tags = tag(article.text, article.language) if article.text else []
     except Exception as exc:  # a tagger bug quarantines the page, not the run
         return PageOutcome(task, article, [], "tagging_crashed", f"{type(exc).__name__}: {exc}")
-    return PageOutcome(task, article, tags)
+    return PageOutcome(task, article, tags, simhash=text_simhash(article.text))
 
 
 def _warm_up() -> None:
@@ -85,8 +109,24 @@ def make_pool(workers: int) -> Executor | None:
 
 
 def process_pages(tasks: Sequence[PageTask], pool: Executor | None) -> Iterator[PageOutcome]:
-    """Process pages in order, on the pool when given, else in this process."""
+    """Process pages in order, on the pool when given, else in this process.
+
+    With a pool every page is submitted at once, so the workers keep extracting while the
+    caller writes earlier results to the database.
+    """
     if pool is None:
         yield from map(process_page, tasks)
         return
     yield from pool.map(process_page, tasks, chunksize=POOL_CHUNKSIZE)
+
+
+def batched(outcomes: Iterator[PageOutcome], size: int) -> Iterator[list[PageOutcome]]:
+    """Group a stream of outcomes into lists of ``size`` (the last may be shorter)."""
+    batch: list[PageOutcome] = []
+    for outcome in outcomes:
+        batch.append(outcome)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -1,0 +1,775 @@
+"""Read-side queries for the dashboards: small aggregated results, never all articles.
+
+Every function takes a SQLAlchemy session and a :class:`DashboardFilter` and returns plain
+lists, dicts or pandas DataFrames built from aggregated rows. Trends read only the daily
+rollups (``daily_rollups``, ``daily_totals``); week and month buckets are summed in pandas
+from the aggregated daily rows, which keeps the SQL portable between SQLite and PostgreSQL.
+
+Unique stories: the rollups count distinct ``story_id`` per day x source x language, so a
+sum over outlets or days counts a story once per outlet and day it appeared in. Charts
+call that figure "unique stories (per outlet-day)": copies *within* one outlet on one day
+are collapsed, syndication *across* outlets is not. The exact cross-outlet figure needs the
+articles table and is not computed on the Trends page.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
+
+import pandas as pd
+from sqlalchemy import Engine, Select, and_, create_engine, event, func, inspect, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, aliased
+
+from models.schema import (
+    Article,
+    CrawlRun,
+    DailyRollup,
+    DailyTotal,
+    FeedState,
+    Narrative,
+    NarrativeTag,
+    QuarantineItem,
+    Source,
+)
+
+Grain = Literal["day", "week", "month"]
+GRAINS: tuple[Grain, ...] = ("day", "week", "month")
+Side = Literal["kremlin", "counter"]
+
+# The taxonomy's nine stable ids and sides (DESIGN.md), used while the `narratives`
+# table is still empty (before `narrmon init` has loaded narratives/taxonomy.yaml).
+DEFAULT_NARRATIVES: tuple[tuple[str, str, Side], ...] = (
+    ("broken-promise", "Broken promise", "kremlin"),
+    ("encirclement", "Encirclement", "kremlin"),
+    ("rejected-partnership", "Rejected partnership", "kremlin"),
+    ("ukraine-proxy", "Ukraine as proxy", "kremlin"),
+    ("nato-provoked-war", "NATO provoked the war", "kremlin"),
+    ("no-binding-pledge", "No binding pledge", "counter"),
+    ("sovereign-choice", "Sovereign choice", "counter"),
+    ("defensive-alliance", "Defensive alliance", "counter"),
+    ("aggression-drives-enlargement", "Aggression drives enlargement", "counter"),
+)
+SIDE_LABELS: dict[str, str] = {"kremlin": "Kremlin-side", "counter": "Counter-narrative"}
+
+# Rolling baseline for spike marks, in periods of the chosen grain: four weeks of days,
+# eight weeks, six months. Long enough to smooth the weekly news cycle, short enough to
+# follow a slow trend.
+BASELINE_WINDOW: dict[Grain, int] = {"day": 28, "week": 8, "month": 6}
+# Periods of history needed before a spike can be marked (a baseline of one or two
+# points is noise).
+BASELINE_MIN_PERIODS: dict[Grain, int] = {"day": 7, "week": 4, "month": 3}
+# A spike: share above baseline mean + SPIKE_Z standard deviations (z of 3 flags roughly
+# 1 period in 700 of a stable Gaussian series) ...
+SPIKE_Z = 3.0
+# ... and at least 1.5 times the baseline mean (so a near-constant series with a tiny
+# standard deviation does not flag a one-article wobble) ...
+SPIKE_MIN_RATIO = 1.5
+# ... and at least 5 articles in the period (a jump from 0 to 2 articles is not a surge).
+SPIKE_MIN_ARTICLES = 5
+
+# Rows shown in "top" lists and "latest articles": what fits on a screen.
+TOP_LIMIT = 15
+LATEST_LIMIT = 20
+# Characters of context either side of an evidence sentence in the article excerpt.
+EXCERPT_CONTEXT = 160
+
+
+@dataclass(frozen=True)
+class DashboardFilter:
+    """What the analyst selected; every field narrows, an empty field means all.
+
+    Frozen and made of tuples, so it is hashable (Streamlit caches results on it).
+    """
+
+    since: date | None = None
+    until: date | None = None
+    narratives: tuple[str, ...] = field(default_factory=tuple)
+    sources: tuple[str, ...] = field(default_factory=tuple)
+    media_types: tuple[str, ...] = field(default_factory=tuple)
+    countries: tuple[str, ...] = field(default_factory=tuple)
+    languages: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class NarrativeInfo:
+    """A narrative of the taxonomy as the dashboards show it."""
+
+    id: str
+    label: str
+    side: str
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """A monitored outlet and the attributes analysts filter by."""
+
+    id: str
+    name: str
+    media_type: str
+    country: str
+    language: str
+    homepage: str
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """The values the filter widgets offer, read from the database."""
+
+    narratives: list[NarrativeInfo]
+    sources: list[SourceInfo]
+    media_types: list[str]
+    countries: list[str]
+    languages: list[str]
+    first_day: date | None
+    last_day: date | None
+
+
+# --------------------------------------------------------------------------- engines
+
+
+def _sqlite_read_only(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA query_only=ON")  # belt and braces beside mode=ro
+    cursor.execute("PRAGMA busy_timeout=30000")  # wait out a loader's commit (ms)
+    cursor.close()
+
+
+def make_read_only_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine that cannot write: SQLite ``mode=ro`` + ``query_only``; PostgreSQL
+    ``default_transaction_read_only=on``.
+
+    A SQLite file that does not exist is not created (connecting fails instead).
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        if database and database != ":memory:" and not database.startswith("file:"):
+            parsed = parsed.set(
+                database=f"file:{database}", query={**parsed.query, "mode": "ro", "uri": "true"}
+            )
+        engine = create_engine(parsed, **kwargs)
+        event.listen(engine, "connect", _sqlite_read_only)
+        return engine
+    if parsed.get_backend_name() == "postgresql":
+        connect_args = dict(kwargs.pop("connect_args", {}))
+        options = connect_args.get("options", "")
+        connect_args["options"] = f"{options} -c default_transaction_read_only=on".strip()
+        kwargs["connect_args"] = connect_args
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(parsed, **kwargs)
+
+
+def schema_ready(engine: Engine) -> bool:
+    """True when the database holds the narrmon tables the dashboards read."""
+    tables = set(inspect(engine).get_table_names())
+    return {"sources", "daily_rollups", "daily_totals", "narratives"} <= tables
+
+
+# --------------------------------------------------------------------------- filters
+
+
+def _scope(stmt: Select[Any], table: Any, flt: DashboardFilter) -> Select[Any]:
+    """Narrow a select over a table with day, source_id and language columns."""
+    if flt.since is not None:
+        stmt = stmt.where(table.day >= flt.since)
+    if flt.until is not None:
+        stmt = stmt.where(table.day <= flt.until)
+    if flt.sources:
+        stmt = stmt.where(table.source_id.in_(flt.sources))
+    if flt.media_types or flt.countries:
+        outlets = select(Source.id)
+        if flt.media_types:
+            outlets = outlets.where(Source.media_type.in_(flt.media_types))
+        if flt.countries:
+            outlets = outlets.where(Source.country.in_(flt.countries))
+        stmt = stmt.where(table.source_id.in_(outlets))
+    if flt.languages and hasattr(table, "language"):
+        stmt = stmt.where(table.language.in_(flt.languages))
+    return stmt
+
+
+def narratives(session: Session) -> list[NarrativeInfo]:
+    """The taxonomy's narratives (from the ``narratives`` table, else the built-in nine)."""
+    rows = session.execute(
+        select(Narrative.id, Narrative.label, Narrative.side).order_by(Narrative.id)
+    ).all()
+    if not rows:
+        return [NarrativeInfo(i, label, side) for i, label, side in DEFAULT_NARRATIVES]
+    order = {n[0]: k for k, n in enumerate(DEFAULT_NARRATIVES)}
+    found = [NarrativeInfo(r.id, r.label or r.id, r.side) for r in rows]
+    return sorted(found, key=lambda n: (order.get(n.id, len(order)), n.id))
+
+
+def filter_options(session: Session) -> FilterOptions:
+    """Everything the filter widgets need: narratives, outlets, facets and the day range."""
+    sources = [
+        SourceInfo(r.id, r.name, r.media_type, r.country, r.language, r.homepage)
+        for r in session.execute(
+            select(
+                Source.id,
+                Source.name,
+                Source.media_type,
+                Source.country,
+                Source.language,
+                Source.homepage,
+            ).order_by(Source.name)
+        )
+    ]
+    languages = list(
+        session.scalars(select(DailyTotal.language).distinct().order_by(DailyTotal.language))
+    )
+    first, last = session.execute(select(func.min(DailyTotal.day), func.max(DailyTotal.day))).one()
+    return FilterOptions(
+        narratives=narratives(session),
+        sources=sources,
+        media_types=sorted({s.media_type for s in sources}),
+        countries=sorted({s.country for s in sources}),
+        languages=languages,
+        first_day=first,
+        last_day=last,
+    )
+
+
+def has_data(session: Session) -> bool:
+    """True when at least one article has been rolled up."""
+    return session.execute(select(DailyTotal.day).limit(1)).first() is not None
+
+
+# --------------------------------------------------------------------------- bucketing
+
+
+def bucket(days: pd.Series, grain: Grain) -> pd.Series:
+    """The first day of the day / ISO week (Monday) / month each day falls in."""
+    stamps = pd.to_datetime(days)
+    if grain == "day":
+        return stamps
+    if grain == "week":
+        return stamps - pd.to_timedelta(stamps.dt.day_of_week, unit="D")
+    if grain == "month":
+        return stamps.dt.to_period("M").dt.start_time
+    raise ValueError(f"unknown grain {grain!r}; choose one of {', '.join(GRAINS)}")
+
+
+def _periods(first: date, last: date, grain: Grain) -> pd.DatetimeIndex:
+    """Every period between two days, so a period without coverage shows as zero."""
+    start = bucket(pd.Series([pd.Timestamp(first)]), grain).iloc[0]
+    freq = {"day": "D", "week": "W-MON", "month": "MS"}[grain]
+    return pd.date_range(start, pd.Timestamp(last), freq=freq)
+
+
+# --------------------------------------------------------------------------- trends
+
+
+def daily_narrative_counts(session: Session, flt: DashboardFilter) -> pd.DataFrame:
+    """Articles and unique stories per day x narrative, from ``daily_rollups``."""
+    stmt = select(
+        DailyRollup.day,
+        DailyRollup.narrative_id,
+        func.sum(DailyRollup.articles).label("articles"),
+        func.sum(DailyRollup.unique_stories).label("unique_stories"),
+    ).group_by(DailyRollup.day, DailyRollup.narrative_id)
+    stmt = _scope(stmt, DailyRollup, flt)
+    if flt.narratives:
+        stmt = stmt.where(DailyRollup.narrative_id.in_(flt.narratives))
+    rows = session.execute(stmt).all()
+    return pd.DataFrame(
+        [tuple(r) for r in rows], columns=["day", "narrative_id", "articles", "unique_stories"]
+    ).astype({"articles": "int64", "unique_stories": "int64"})
+
+
+def daily_totals(session: Session, flt: DashboardFilter) -> pd.DataFrame:
+    """All monitored articles (the share denominator) per day, from ``daily_totals``.
+
+    The narrative selection does not narrow it: shares are of *all* monitored coverage.
+    """
+    stmt = select(
+        DailyTotal.day,
+        func.sum(DailyTotal.articles).label("total_articles"),
+        func.sum(DailyTotal.relevant).label("relevant"),
+        func.sum(DailyTotal.unique_stories).label("total_unique"),
+    ).group_by(DailyTotal.day)
+    rows = session.execute(_scope(stmt, DailyTotal, flt)).all()
+    return pd.DataFrame(
+        [tuple(r) for r in rows], columns=["day", "total_articles", "relevant", "total_unique"]
+    ).astype({"total_articles": "int64", "relevant": "int64", "total_unique": "int64"})
+
+
+def trend_frame(session: Session, flt: DashboardFilter, grain: Grain = "day") -> pd.DataFrame:
+    """Each selected narrative per period: counts, shares of all coverage, spike marks.
+
+    Columns: ``period, narrative_id, label, side, articles, unique_stories, total_articles,
+    total_unique, share, unique_share, baseline, spike``. Every period between the first
+    and last monitored day is present (zero-filled), so baselines see quiet periods.
+    ``share`` is narrative articles / all monitored articles of the period, so a busy
+    news week does not look like a surge. Empty frame when nothing is monitored.
+    """
+    catalogue = {n.id: n for n in narratives(session)}
+    counts = daily_narrative_counts(session, flt)
+    totals = daily_totals(session, flt)
+    columns = [
+        "period",
+        "narrative_id",
+        "label",
+        "side",
+        "articles",
+        "unique_stories",
+        "total_articles",
+        "total_unique",
+        "share",
+        "unique_share",
+        "baseline",
+        "spike",
+    ]
+    if totals.empty:
+        return pd.DataFrame(columns=columns)
+    totals["period"] = bucket(totals["day"], grain)
+    per_period = totals.groupby("period", as_index=True)[["total_articles", "total_unique"]].sum()
+    first = flt.since or min(totals["day"])
+    last = flt.until or max(totals["day"])
+    periods = _periods(first, last, grain)
+    per_period = per_period.reindex(periods, fill_value=0)
+    per_period.index.name = "period"
+
+    selected = list(flt.narratives) or list(catalogue)
+    selected += sorted(set(counts["narrative_id"]) - set(selected))  # ids outside taxonomy
+    if not counts.empty:
+        counts["period"] = bucket(counts["day"], grain)
+        counts = counts.groupby(["period", "narrative_id"], as_index=False)[
+            ["articles", "unique_stories"]
+        ].sum()
+    grid = pd.MultiIndex.from_product([periods, selected], names=["period", "narrative_id"])
+    frame = (
+        counts.set_index(["period", "narrative_id"])[["articles", "unique_stories"]]
+        .reindex(grid, fill_value=0)
+        .reset_index()
+        if not counts.empty
+        else grid.to_frame(index=False).assign(articles=0, unique_stories=0)
+    )
+    frame = frame.merge(per_period.reset_index(), on="period", how="left")
+    frame["label"] = [catalogue[i].label if i in catalogue else i for i in frame["narrative_id"]]
+    frame["side"] = [catalogue[i].side if i in catalogue else "" for i in frame["narrative_id"]]
+    frame["share"] = _ratio(frame["articles"], frame["total_articles"])
+    frame["unique_share"] = _ratio(frame["unique_stories"], frame["total_unique"])
+    frame = mark_spikes(frame, grain)
+    return frame[columns].sort_values(["narrative_id", "period"], ignore_index=True)
+
+
+def _ratio(part: pd.Series, whole: pd.Series) -> pd.Series:
+    """part / whole, 0 where whole is 0."""
+    return (part / whole.where(whole > 0)).fillna(0.0).astype("float64")
+
+
+def mark_spikes(frame: pd.DataFrame, grain: Grain, value: str = "share") -> pd.DataFrame:
+    """Add ``baseline`` (rolling mean of the previous periods) and ``spike`` (bool).
+
+    A period spikes when its ``value`` exceeds the baseline by SPIKE_Z standard
+    deviations and by SPIKE_MIN_RATIO, with at least SPIKE_MIN_ARTICLES articles.
+    The current period is excluded from its own baseline.
+    """
+    out = frame.sort_values(["narrative_id", "period"]).copy()
+    window, min_periods = BASELINE_WINDOW[grain], BASELINE_MIN_PERIODS[grain]
+    grouped = out.groupby("narrative_id", sort=False)[value]
+    prior = grouped.shift(1)
+    keys = out["narrative_id"]
+    mean = prior.groupby(keys).transform(
+        lambda s: s.rolling(window, min_periods=min_periods).mean()
+    )
+    std = prior.groupby(keys).transform(
+        lambda s: s.rolling(window, min_periods=min_periods).std(ddof=0)
+    )
+    out["baseline"] = mean
+    spike = (
+        mean.notna()
+        & (out[value] > mean + SPIKE_Z * std.fillna(0.0))
+        & (out[value] > mean * SPIKE_MIN_RATIO)
+        & (out["articles"] >= SPIKE_MIN_ARTICLES)
+    )
+    out["spike"] = spike.astype(bool)
+    return out
+
+
+def side_frame(trend: pd.DataFrame) -> pd.DataFrame:
+    """Kremlin-side vs counter-narratives per period, summed from :func:`trend_frame`.
+
+    An article carrying two Kremlin-side narratives counts twice: these are narrative
+    *mentions*, and ``share`` is mentions per monitored article.
+    """
+    if trend.empty:
+        return pd.DataFrame(columns=["period", "side", "articles", "total_articles", "share"])
+    sided = trend[trend["side"].isin(list(SIDE_LABELS))]
+    out = sided.groupby(["period", "side"], as_index=False).agg(
+        articles=("articles", "sum"), total_articles=("total_articles", "first")
+    )
+    out["share"] = _ratio(out["articles"], out["total_articles"])
+    out["side"] = out["side"].map(SIDE_LABELS)
+    return out
+
+
+def copies_vs_stories(trend: pd.DataFrame) -> pd.DataFrame:
+    """Per narrative over the whole range: all copies, unique stories and their ratio."""
+    if trend.empty:
+        return pd.DataFrame(columns=["narrative_id", "label", "articles", "unique_stories"])
+    out = trend.groupby(["narrative_id", "label"], as_index=False)[
+        ["articles", "unique_stories"]
+    ].sum()
+    out["copies_per_story"] = _ratio(out["articles"], out["unique_stories"]).round(2)
+    return out.sort_values("articles", ascending=False, ignore_index=True)
+
+
+# --------------------------------------------------------------------------- narrative detail
+
+Dimension = Literal["source", "media_type", "language", "country"]
+
+
+def narrative_breakdown(
+    session: Session,
+    narrative_id: str,
+    flt: DashboardFilter,
+    by: Dimension,
+    grain: Grain = "week",
+) -> pd.DataFrame:
+    """One narrative's articles per period x outlet / media type / language / country."""
+    key: Any
+    if by == "source":
+        key = Source.name
+    elif by == "media_type":
+        key = Source.media_type
+    elif by == "country":
+        key = Source.country
+    elif by == "language":
+        key = DailyRollup.language
+    else:
+        raise ValueError(f"unknown dimension {by!r}")
+    stmt = (
+        select(DailyRollup.day, key.label("key"), func.sum(DailyRollup.articles).label("articles"))
+        .join(Source, Source.id == DailyRollup.source_id)
+        .where(DailyRollup.narrative_id == narrative_id)
+        .group_by(DailyRollup.day, key)
+    )
+    rows = session.execute(_scope(stmt, DailyRollup, flt)).all()
+    frame = pd.DataFrame([tuple(r) for r in rows], columns=["day", "key", "articles"])
+    if frame.empty:
+        return pd.DataFrame(columns=["period", by, "articles"])
+    frame["period"] = bucket(frame["day"], grain)
+    out = frame.groupby(["period", "key"], as_index=False)["articles"].sum()
+    return out.rename(columns={"key": by}).astype({"articles": "int64"})
+
+
+def top_outlets(
+    session: Session, narrative_id: str, flt: DashboardFilter, limit: int = TOP_LIMIT
+) -> pd.DataFrame:
+    """Outlets carrying the narrative most, with the share of each outlet's own output."""
+    carried = _scope(
+        select(
+            DailyRollup.source_id,
+            func.sum(DailyRollup.articles).label("articles"),
+            func.sum(DailyRollup.unique_stories).label("unique_stories"),
+        )
+        .where(DailyRollup.narrative_id == narrative_id)
+        .group_by(DailyRollup.source_id),
+        DailyRollup,
+        flt,
+    ).subquery()
+    output = _scope(
+        select(DailyTotal.source_id, func.sum(DailyTotal.articles).label("total"))
+        .group_by(DailyTotal.source_id),
+        DailyTotal,
+        flt,
+    ).subquery()
+    stmt = (
+        select(
+            Source.name,
+            Source.media_type,
+            Source.country,
+            carried.c.articles,
+            carried.c.unique_stories,
+            output.c.total,
+        )
+        .join(carried, carried.c.source_id == Source.id)
+        .join(output, output.c.source_id == Source.id, isouter=True)
+        .order_by(carried.c.articles.desc(), Source.name)
+        .limit(limit)
+    )
+    rows = session.execute(stmt).all()
+    frame = pd.DataFrame(
+        [tuple(r) for r in rows],
+        columns=["outlet", "media_type", "country", "articles", "unique_stories", "total"],
+    )
+    frame["share_of_outlet"] = _ratio(frame["articles"], frame["total"].fillna(0))
+    return frame.drop(columns=["total"])
+
+
+def _tag_scope(stmt: Select[Any], tag: Any, flt: DashboardFilter) -> Select[Any]:
+    """Narrow a select over narrative_tags (which has day and source_id, no language)."""
+    stmt = _scope(stmt, tag, flt)
+    if flt.languages:
+        language = func.coalesce(Article.language, "und")
+        stmt = stmt.where(
+            select(Article.id)
+            .where(Article.id == tag.article_id, language.in_(flt.languages))
+            .exists()
+        )
+    return stmt
+
+
+def co_occurring(
+    session: Session, narrative_id: str, flt: DashboardFilter, limit: int = TOP_LIMIT
+) -> pd.DataFrame:
+    """Narratives that appear in the same articles as ``narrative_id``, most frequent first.
+
+    ``share`` is the fraction of the narrative's articles that also carry the other one.
+    """
+    base = aliased(NarrativeTag)
+    other = aliased(NarrativeTag)
+    stmt = (
+        select(other.narrative_id, func.count().label("articles"))
+        .select_from(base)
+        .join(other, and_(other.article_id == base.article_id, other.narrative_id != narrative_id))
+        .where(base.narrative_id == narrative_id)
+        .group_by(other.narrative_id)
+        .order_by(func.count().desc(), other.narrative_id)
+        .limit(limit)
+    )
+    rows = session.execute(_tag_scope(stmt, base, flt)).all()
+    total_stmt = _tag_scope(
+        select(func.count()).select_from(base).where(base.narrative_id == narrative_id), base, flt
+    )
+    total = int(session.execute(total_stmt).scalar_one() or 0)
+    labels = {n.id: n.label for n in narratives(session)}
+    frame = pd.DataFrame([tuple(r) for r in rows], columns=["narrative_id", "articles"])
+    frame.insert(1, "label", [labels.get(i, i) for i in frame["narrative_id"]])
+    frame["share"] = frame["articles"] / total if total else 0.0
+    return frame
+
+
+def latest_articles(
+    session: Session, narrative_id: str, flt: DashboardFilter, limit: int = LATEST_LIMIT
+) -> list[dict[str, Any]]:
+    """The newest articles carrying the narrative, each with its evidence excerpts.
+
+    Each dict: ``article_id, title, url, outlet, media_type, day, published_at,
+    language, score, stance, evidence`` where evidence is a list of
+    ``{text, start, end, before, after}`` (``before``/``after`` are surrounding text,
+    at most EXCERPT_CONTEXT characters). All strings are raw web text: escape them.
+    """
+    stmt = (
+        select(
+            NarrativeTag.article_id,
+            NarrativeTag.score,
+            NarrativeTag.stance,
+            NarrativeTag.evidence,
+            NarrativeTag.day,
+        )
+        .where(NarrativeTag.narrative_id == narrative_id)
+        .order_by(NarrativeTag.day.desc(), NarrativeTag.article_id.desc())
+        .limit(limit)
+    )
+    tags = session.execute(_tag_scope(stmt, NarrativeTag, flt)).all()
+    if not tags:
+        return []
+    ids = [t.article_id for t in tags]
+    articles = {
+        r.id: r
+        for r in session.execute(
+            select(
+                Article.id,
+                Article.title,
+                Article.url,
+                Article.published_at,
+                Article.language,
+                Article.text,
+                Source.name.label("outlet"),
+                Source.media_type,
+            )
+            .join(Source, Source.id == Article.source_id)
+            .where(Article.id.in_(ids))
+        )
+    }
+    out: list[dict[str, Any]] = []
+    for tag in tags:
+        art = articles.get(tag.article_id)
+        if art is None:
+            continue
+        out.append(
+            {
+                "article_id": art.id,
+                "title": art.title or "(untitled)",
+                "url": art.url,
+                "outlet": art.outlet,
+                "media_type": art.media_type,
+                "day": tag.day,
+                "published_at": art.published_at,
+                "language": art.language,
+                "score": tag.score,
+                "stance": tag.stance,
+                "evidence": evidence_excerpts(art.text, tag.evidence or []),
+            }
+        )
+    return out
+
+
+def evidence_excerpts(
+    text: str, evidence: Sequence[dict[str, Any]], context: int = EXCERPT_CONTEXT
+) -> list[dict[str, Any]]:
+    """Evidence spans with up to ``context`` characters of text before and after.
+
+    Offsets outside the text fall back to the stored evidence text with no context.
+    """
+    out = []
+    for item in evidence:
+        start, end = item.get("start"), item.get("end")
+        if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
+            out.append(
+                {
+                    "text": text[start:end],
+                    "start": start,
+                    "end": end,
+                    "before": text[max(0, start - context) : start],
+                    "after": text[end : end + context],
+                }
+            )
+        elif item.get("text"):
+            out.append(
+                {"text": str(item["text"]), "start": start, "end": end, "before": "", "after": ""}
+            )
+    return out
+
+
+# --------------------------------------------------------------------------- outlets
+
+
+def outlet_daily(session: Session, flt: DashboardFilter) -> pd.DataFrame:
+    """Articles and relevant articles per outlet per day, from ``daily_totals``."""
+    stmt = (
+        select(
+            DailyTotal.day,
+            Source.name.label("outlet"),
+            func.sum(DailyTotal.articles).label("articles"),
+            func.sum(DailyTotal.relevant).label("relevant"),
+        )
+        .join(Source, Source.id == DailyTotal.source_id)
+        .group_by(DailyTotal.day, Source.name)
+    )
+    rows = session.execute(_scope(stmt, DailyTotal, flt)).all()
+    frame = pd.DataFrame([tuple(r) for r in rows], columns=["day", "outlet", "articles", "relevant"])
+    if not frame.empty:
+        frame["day"] = pd.to_datetime(frame["day"])
+    return frame.astype({"articles": "int64", "relevant": "int64"})
+
+
+def feed_health(session: Session, flt: DashboardFilter, now: datetime) -> pd.DataFrame:
+    """Per outlet: last successful crawl, last status, articles and quarantine share.
+
+    The window is the filter's date range (default: the 30 days before ``now``).
+    ``quarantine_share`` = items quarantined in the window / (quarantined + articles
+    stored for days in the window): how much of what the outlet yielded was held back.
+    """
+    until = flt.until or now.date()
+    since = flt.since or until - timedelta(days=30)  # a month: enough runs to judge a feed
+    start = datetime(since.year, since.month, since.day, tzinfo=now.tzinfo)
+    end = datetime(until.year, until.month, until.day, tzinfo=now.tzinfo) + timedelta(days=1)
+
+    outlets = select(Source.id, Source.name, Source.media_type, Source.country, Source.enabled)
+    if flt.sources:
+        outlets = outlets.where(Source.id.in_(flt.sources))
+    if flt.media_types:
+        outlets = outlets.where(Source.media_type.in_(flt.media_types))
+    if flt.countries:
+        outlets = outlets.where(Source.country.in_(flt.countries))
+    sources = session.execute(outlets.order_by(Source.name)).all()
+    ids = [s.id for s in sources]
+    if not ids:
+        return pd.DataFrame()
+
+    last_ok_run = dict(
+        session.execute(
+            select(CrawlRun.source_id, func.max(CrawlRun.finished_at))
+            .where(CrawlRun.status == "ok", CrawlRun.source_id.in_(ids))
+            .group_by(CrawlRun.source_id)
+        ).all()
+    )
+    last_ok_feed = dict(
+        session.execute(
+            select(FeedState.source_id, func.max(FeedState.last_ok_at))
+            .where(FeedState.source_id.in_(ids))
+            .group_by(FeedState.source_id)
+        ).all()
+    )
+    latest = (
+        select(CrawlRun.source_id, func.max(CrawlRun.started_at).label("started"))
+        .where(CrawlRun.source_id.in_(ids))
+        .group_by(CrawlRun.source_id)
+        .subquery()
+    )
+    last_status = {
+        r.source_id: (r.status, r.error_message)
+        for r in session.execute(
+            select(CrawlRun.source_id, CrawlRun.status, CrawlRun.error_message).join(
+                latest,
+                and_(
+                    latest.c.source_id == CrawlRun.source_id,
+                    latest.c.started == CrawlRun.started_at,
+                ),
+            )
+        )
+    }
+    stored = dict(
+        session.execute(
+            select(DailyTotal.source_id, func.sum(DailyTotal.articles))
+            .where(DailyTotal.source_id.in_(ids), DailyTotal.day.between(since, until))
+            .group_by(DailyTotal.source_id)
+        ).all()
+    )
+    quarantined = dict(
+        session.execute(
+            select(QuarantineItem.source_id, func.count())
+            .where(
+                QuarantineItem.source_id.in_(ids),
+                QuarantineItem.created_at >= start,
+                QuarantineItem.created_at < end,
+            )
+            .group_by(QuarantineItem.source_id)
+        ).all()
+    )
+    records = []
+    for s in sources:
+        ok = [t for t in (last_ok_run.get(s.id), last_ok_feed.get(s.id)) if t is not None]
+        status, error = last_status.get(s.id, (None, None))
+        n_stored = int(stored.get(s.id) or 0)
+        n_quarantined = int(quarantined.get(s.id) or 0)
+        seen = n_stored + n_quarantined
+        records.append(
+            {
+                "outlet": s.name,
+                "source_id": s.id,
+                "media_type": s.media_type,
+                "country": s.country,
+                "enabled": bool(s.enabled),
+                "last_success": max(ok) if ok else None,
+                "last_status": status,
+                "last_error": error,
+                "articles": n_stored,
+                "quarantined": n_quarantined,
+                "quarantine_share": (n_quarantined / seen) if seen else math.nan,
+            }
+        )
+    return pd.DataFrame.from_records(records)
+
+
+# --------------------------------------------------------------------------- export
+
+
+def count_articles(session: Session, flt: Any) -> int:
+    """How many articles an export with ``flt`` (a models.export.ExportFilter) would write.
+
+    Uses the export's own selection, so the count and the file always agree.
+    """
+    from models.export import _selection  # one definition of "which articles"
+
+    sub = _selection(flt).order_by(None).with_only_columns(Article.id).subquery()
+    return int(session.execute(select(func.count()).select_from(sub)).scalar_one())
