@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import delete, distinct, func, insert, literal, select
 from sqlalchemy.orm import Session
 
-from models.schema import Article, DailyRollup, DailyTotal, NarrativeTag
+from models.schema import Article, DailyRollup, DailyTotal, DirtyDay, NarrativeTag
 
 # Language bucket for articles whose language could not be detected.
 UNKNOWN_LANGUAGE = "und"
@@ -71,3 +72,25 @@ def article_day_range(session: Session) -> tuple[date, date] | None:
     if row[0] is None:
         return None
     return row[0], row[1]
+
+
+def mark_dirty(session: Session, days: Iterable[date]) -> None:
+    """Record days whose rollups must be rebuilt (in the caller's transaction)."""
+    wanted = set(days)
+    if not wanted:
+        return
+    present = set(session.scalars(select(DirtyDay.day).where(DirtyDay.day.in_(wanted))))
+    session.add_all(DirtyDay(day=d) for d in sorted(wanted - present))
+    session.flush()
+
+
+def dirty_days(session: Session) -> list[date]:
+    """The days waiting for a rollup rebuild."""
+    return list(session.scalars(select(DirtyDay.day).order_by(DirtyDay.day)))
+
+
+def rebuild_day(session: Session, day: date) -> int:
+    """Rebuild one day's rollups and clear its dirty mark (one transaction by the caller)."""
+    written = rebuild_rollups(session, day, day)
+    session.execute(delete(DirtyDay).where(DirtyDay.day == day))
+    return written

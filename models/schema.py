@@ -224,3 +224,13 @@ class DailyTotal(Base):
     articles: Mapped[int] = mapped_column(Integer)
     relevant: Mapped[int] = mapped_column(Integer)
     unique_stories: Mapped[int] = mapped_column(Integer)
+
+
+class DirtyDay(Base):
+    """A day whose rollups are stale: marked in the same transaction as the article or tag
+    change, cleared when the rollups are rebuilt, so a crash between the two loses nothing.
+    """
+
+    __tablename__ = "rollup_dirty_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)

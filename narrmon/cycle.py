@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ from narrmon.ingest import (
     begin_crawl_run,
     finish_crawl_run,
     ingest_crawl,
-    rebuild_days,
+    rebuild_dirty,
     write_known_urls,
 )
 from narrmon.locks import load_lock
@@ -154,7 +154,6 @@ def run_cycle(
         migrate.upgrade(settings.database_url)
         sync_catalogue(engine, read_sources(sources_path or settings.sources_path))
         version = taxonomy_version()
-        days: set[date] = set()
         pool = make_pool(settings.workers)
         try:
             with ThreadPoolExecutor(
@@ -179,7 +178,6 @@ def run_cycle(
                         )
                         src_summary.crawl_seconds = float(result.stats.get("elapsed_s") or 0.0)
                         finish_crawl_run(engine, summary.run_id, src_summary, result.stats)
-                    days |= src_summary.days
                     summary.sources.append(src_summary)
                     if on_source is not None:
                         on_source(src_summary)
@@ -187,7 +185,7 @@ def run_cycle(
             if pool is not None:
                 pool.shutdown()
         with load_lock(engine, settings.data_dir):
-            summary.rollup_rows = rebuild_days(engine, days)
+            summary.rollup_rows = rebuild_dirty(engine)
     finally:
         engine.dispose()
     summary.sources.sort(key=lambda s: s.source_id)

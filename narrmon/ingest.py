@@ -28,7 +28,7 @@ from crawlers.urls import canonical_url, host_allowed
 from models import store
 from models.db import session_factory
 from models.records import ArticleRecord, QuarantineRecord, TagRecord
-from models.rollups import rebuild_rollups
+from models.rollups import dirty_days, mark_dirty, rebuild_day
 from models.schema import CrawlRun, QuarantineItem
 from models.stories import MAX_DISTANCE, distance, near_duplicate_story
 from narrmon.gating import GateItem, gate_items
@@ -355,6 +355,7 @@ def load_outcomes(
         tags_by_id[article_id] = candidates[record.url][2]
         summary.days.add(record.day)
     store.replace_tags(session, tags_by_id, taxonomy_version)
+    mark_dirty(session, {r.day for r in to_store if written[r.url][1] != "unchanged"})
     store.resolve_quarantine(session, written)
     store.quarantine_items(session, quarantine)
     summary.quarantined += len(quarantine)
@@ -471,11 +472,17 @@ def ingest_crawl(
     return summary
 
 
-def rebuild_days(engine: Engine, days: Iterable[date]) -> int:
-    """Rebuild the rollups of each touched day (one small transaction per day)."""
+def rebuild_dirty(engine: Engine) -> int:
+    """Rebuild the rollups of every day marked dirty, one small transaction per day.
+
+    Days are marked in the same transaction as the articles and tags that changed them,
+    so after a crash the next call still finds every stale day.
+    """
     total = 0
     factory = session_factory(engine)
-    for day in sorted(set(days)):
+    with factory() as session:
+        days = dirty_days(session)
+    for day in days:
         with factory.begin() as session:
-            total += rebuild_rollups(session, day, day)
+            total += rebuild_day(session, day)
     return total

@@ -21,7 +21,7 @@ from narrmon.bootstrap import read_sources
 from narrmon.cycle import taxonomy_version
 from narrmon.database import open_engine
 from narrmon.errors import NarrmonError
-from narrmon.ingest import SourceSummary, load_outcomes, rebuild_days
+from narrmon.ingest import SourceSummary, load_outcomes, rebuild_dirty
 from narrmon.locks import load_lock
 from narrmon.pages import PageTask, process_pages
 from narrmon.settings import Settings
@@ -63,7 +63,6 @@ def replay(
                 found = {i.id for i in items}
                 missing = sorted(set(ids) - found)
                 out.messages.append(f"no pending quarantine item with id {missing}")
-            days = set()
             for item in items:
                 payload = item.payload or {}
                 source = sources.get(item.source_id)
@@ -108,7 +107,6 @@ def replay(
                     )
                 if stored:
                     out.loaded += 1
-                    days |= summary.days
                     with factory.begin() as session:
                         row = session.get(QuarantineItem, item.id)
                         if row is not None and row.status != "replayed":
@@ -116,7 +114,7 @@ def replay(
                             row.replayed_at = store.now_utc()
                 else:
                     out.still_failing += 1
-            rebuild_days(engine, days)
+            rebuild_dirty(engine)
     finally:
         engine.dispose()
     return out

@@ -19,10 +19,11 @@ from sqlalchemy.orm import Session
 from models import store
 from models.db import session_factory
 from models.records import ArticleRecord
+from models.rollups import mark_dirty
 from models.schema import Article
 from narrmon.cycle import taxonomy_version
 from narrmon.database import open_engine
-from narrmon.ingest import rebuild_days, tag_records, text_hash
+from narrmon.ingest import rebuild_dirty, tag_records, text_hash
 from narrmon.locks import load_lock
 from narrmon.pages import PageTask, make_pool, process_pages
 from narrmon.settings import Settings
@@ -110,9 +111,10 @@ def retag_all(
                         summary.tags += store.replace_tags(session, tags, version)
                         summary.articles += len(rows)
                         summary.days.update(r.day for r in rows)
+                        mark_dirty(session, {r.day for r in rows})
                     if progress is not None:
                         progress(summary)
-            summary.rollup_rows = rebuild_days(engine, summary.days)
+            summary.rollup_rows = rebuild_dirty(engine)
     finally:
         engine.dispose()
     log.info(
@@ -177,6 +179,7 @@ def _reextract_batch(
     changed = {written[u][0]: t for u, t in tags_by_url.items() if written[u][1] != "unchanged"}
     summary.changed += len(changed)
     summary.tags += store.replace_tags(session, changed, version)
+    mark_dirty(session, {by_url[u].day for u in tags_by_url})
 
 
 def reextract_all(
@@ -200,7 +203,7 @@ def reextract_all(
                     _reextract_batch(session, ids, pool, version, summary)
                 if progress is not None:
                     progress(summary)
-            summary.rollup_rows = rebuild_days(engine, summary.days)
+            summary.rollup_rows = rebuild_dirty(engine)
     finally:
         if pool is not None:
             pool.shutdown()

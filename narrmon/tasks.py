@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ from narrmon.bootstrap import read_sources, sync_catalogue
 from narrmon.cycle import crawl_source, select_sources, taxonomy_version
 from narrmon.database import open_engine
 from narrmon.errors import NarrmonError
-from narrmon.ingest import finish_crawl_run, ingest_crawl, rebuild_days
+from narrmon.ingest import finish_crawl_run, ingest_crawl, rebuild_dirty
 from narrmon.locks import load_lock
 from narrmon.pages import make_pool
 from narrmon.settings import Settings, load_settings
@@ -106,13 +105,12 @@ def ingest(crawled: dict[str, Any], settings: Settings | None = None) -> dict[st
     return out
 
 
-def rollups(summaries: list[dict[str, Any]], settings: Settings | None = None) -> int:
-    """Rebuild the rollups of every day the ingested sources touched."""
+def rollups(summaries: list[dict[str, Any]] | None = None, settings: Settings | None = None) -> int:
+    """Rebuild the rollups of every day marked dirty (by these or any earlier loads)."""
     settings = settings or load_settings()
-    days = {date.fromisoformat(d) for s in summaries for d in s.get("days", [])}
     engine = open_engine(settings.database_url)
     try:
         with load_lock(engine, settings.data_dir):
-            return rebuild_days(engine, days)
+            return rebuild_dirty(engine)
     finally:
         engine.dispose()
