@@ -320,9 +320,18 @@ def demo(ctx: click.Context, no_dashboard: bool, port: int | None) -> None:
     sys.exit(start_dashboard(result.settings, port=port))
 
 
-main.command("health", help="List unhealthy sources; non-zero exit when any.")(
-    _pending("health", 5)
-)
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print every source's health as JSON.")
+@click.pass_context
+@_fatal_errors
+def health(ctx: click.Context, as_json: bool) -> None:
+    """List unhealthy sources; exits 1 when any enabled source is unhealthy."""
+    from narrmon.health import check_health
+
+    report = check_health(_settings(ctx))
+    click.echo(json.dumps(report.rows, indent=2, default=str) if as_json else report.text)
+    if report.unhealthy:
+        sys.exit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -27,6 +27,8 @@ from models.db import session_factory
 from narrmon.bootstrap import read_sources, sync_catalogue
 from narrmon.database import open_engine
 from narrmon.errors import NarrmonError
+from narrmon.gating import warm_up_gate
+from narrmon.health import build_quality_docs
 from narrmon.ingest import (
     SourceSummary,
     begin_crawl_run,
@@ -55,6 +57,7 @@ class CycleSummary:
     finished_at: datetime | None = None
     sources: list[SourceSummary] = field(default_factory=list)
     rollup_rows: int = 0
+    docs_path: str | None = None
 
     def totals(self) -> dict[str, int]:
         """Counts summed over sources."""
@@ -75,6 +78,7 @@ class CycleSummary:
             "totals": self.totals(),
             "timings": self.timings(),
             "rollup_rows": self.rollup_rows,
+            "quality_docs": self.docs_path,
             "sources": [s.as_dict() for s in self.sources],
         }
 
@@ -154,6 +158,7 @@ def run_cycle(
         migrate.upgrade(settings.database_url)
         sync_catalogue(engine, read_sources(sources_path or settings.sources_path))
         version = taxonomy_version()
+        warm_up_gate(settings.data_dir)
         pool = make_pool(settings.workers)
         try:
             with ThreadPoolExecutor(
@@ -186,6 +191,7 @@ def run_cycle(
                 pool.shutdown()
         with load_lock(engine, settings.data_dir):
             summary.rollup_rows = rebuild_dirty(engine)
+        summary.docs_path = build_quality_docs(settings)
     finally:
         engine.dispose()
     summary.sources.sort(key=lambda s: s.source_id)

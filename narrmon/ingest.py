@@ -31,7 +31,7 @@ from models.records import ArticleRecord, QuarantineRecord, TagRecord
 from models.rollups import dirty_days, mark_dirty, rebuild_day
 from models.schema import CrawlRun, QuarantineItem
 from models.stories import MAX_DISTANCE, distance, near_duplicate_story
-from narrmon.gating import GateItem, gate_items
+from narrmon.gating import GateItem, batch_checks, gate_items
 from narrmon.pages import PageOutcome, PageTask, batched, process_pages
 
 log = logging.getLogger(__name__)
@@ -77,13 +77,19 @@ class SourceSummary:
     ingest_seconds: float = 0.0
     extract_seconds: float = 0.0
     load_seconds: float = 0.0
+    extraction_failures: int = 0
+    newest_published_at: datetime | None = None
     failure_reasons: dict[str, int] = field(default_factory=dict)
+    batch_checks: dict[str, Any] = field(default_factory=dict)
     days: set[date] = field(default_factory=set)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-friendly form (days omitted)."""
         out = asdict(self)
         out.pop("days")
+        out["newest_published_at"] = (
+            self.newest_published_at.isoformat() if self.newest_published_at else None
+        )
         return out
 
 
@@ -257,6 +263,7 @@ def load_outcomes(
     for outcome in outcomes:
         fetched_at = _parse_time(outcome.task.fetched_at) or store.now_utc()
         if outcome.article is None or outcome.error:
+            summary.extraction_failures += 1
             url = outcome.task.canonical_url
             quarantine.append(
                 QuarantineRecord(
@@ -273,6 +280,10 @@ def load_outcomes(
         art = outcome.article
         url = article_url(outcome, domains)
         published = published_time(art, outcome.task.feed)
+        if published and (
+            summary.newest_published_at is None or published > summary.newest_published_at
+        ):
+            summary.newest_published_at = published
         digest = text_hash(art.text)
         record = ArticleRecord(
             url=url,
@@ -462,6 +473,17 @@ def ingest_crawl(
         record_fetch_failures(session, source, result.read_failures(), run_id, summary)
         store.record_feed_states(session, source.id, result.read_feeds())
     summary.ingest_seconds = time.perf_counter() - started
+    summary.batch_checks = batch_checks(
+        source_id=source.id,
+        run_id=run_id,
+        fetched=summary.fetched,
+        extracted=summary.fetched - summary.extraction_failures,
+        extraction_failures=summary.extraction_failures,
+        quarantined=summary.quarantined,
+        duplicates=summary.unchanged + summary.syndicated,
+        feeds=result.read_feeds(),
+        newest_published_at=summary.newest_published_at,
+    )
     if (
         summary.status == "ok"
         and summary.feeds_error

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -114,3 +115,36 @@ def rollups(summaries: list[dict[str, Any]] | None = None, settings: Settings | 
             return rebuild_dirty(engine)
     finally:
         engine.dispose()
+
+
+def health(settings: Settings | None = None) -> dict[str, Any]:
+    """Build the quality Data Docs and judge feed health; raise when a source is unhealthy."""
+    from narrmon.health import build_quality_docs, check_health
+
+    settings = settings or load_settings()
+    docs = build_quality_docs(settings)
+    if docs:
+        log.info("quality Data Docs: file://%s", docs)
+    report = check_health(settings)
+    log.info("feed health:\n%s", report.text)
+    if report.unhealthy:
+        raise NarrmonError(f"{report.unhealthy} unhealthy source(s):\n{report.text}")
+    return {"docs": docs, "unhealthy": 0}
+
+
+def retag(
+    since: str | None = None, source_ids: list[str] | None = None, settings: Settings | None = None
+) -> dict[str, Any]:
+    """Re-tag stored articles with the current taxonomy (the retag DAG's task)."""
+    from narrmon.retagging import retag_all
+
+    settings = settings or load_settings()
+    out = retag_all(
+        settings, since=date.fromisoformat(since) if since else None, source_ids=source_ids or ()
+    )
+    return {
+        "articles": out.articles,
+        "tags": out.tags,
+        "taxonomy_version": out.taxonomy_version,
+        "rollup_rows": out.rollup_rows,
+    }

@@ -1,0 +1,53 @@
+"""Feed health and the quality Data Docs, for `narrmon health`, the run and the DAG."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from models.db import session_factory
+from narrmon.database import open_engine
+from narrmon.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class HealthReport:
+    """Per-source health rows, the unhealthy count and the printable report."""
+
+    rows: list[dict[str, Any]]
+    unhealthy: int
+    text: str
+
+
+def check_health(settings: Settings, *, now: datetime | None = None) -> HealthReport:
+    """Judge every source's feed health against its own baseline (quality.health)."""
+    from quality.health import feed_health, format_report, health_dicts
+
+    engine = open_engine(settings.database_url)
+    try:
+        with session_factory(engine)() as session:
+            items = feed_health(session, now=now or datetime.now(UTC))
+    finally:
+        engine.dispose()
+    return HealthReport(
+        rows=health_dicts(items),
+        unhealthy=sum(1 for h in items if h.enabled and not h.healthy),
+        text=format_report(items),
+    )
+
+
+def build_quality_docs(settings: Settings) -> str | None:
+    """Render the quality Data Docs site; returns its index path (None if the gate is off)."""
+    from narrmon.gating import gate_available
+
+    if not gate_available():
+        return None
+    from quality.gate import build_data_docs
+
+    path = build_data_docs(settings.data_dir)
+    log.info("quality Data Docs: file://%s", path)
+    return path

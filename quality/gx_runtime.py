@@ -1,0 +1,225 @@
+"""Great Expectations, loaded lazily once per process, and one file data context per root.
+
+``import great_expectations`` costs about 12 s, so nothing imports it at module level:
+:func:`gx_module` does on first use. Each quality directory (``<data_dir>/quality``) gets
+a file data context under ``gx/`` holding the datasource, the article suite, the
+validation definition, a checkpoint that updates Data Docs, and the stored validation
+results; the Data Docs site is written to ``docs/`` beside it. Contexts are cached per
+process (module level), keyed by the quality directory.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from quality.suites import SUITE_NAME, build_suite
+
+log = logging.getLogger(__name__)
+
+DATASOURCE = "narrmon"
+ASSET = "articles"
+BATCH_DEFINITION = "whole_batch"
+VALIDATION = "narrmon_articles_gate"
+CHECKPOINT = "narrmon_articles_docs"
+DOCS_SITE = "narrmon"
+
+_lock = threading.Lock()
+_gx: ModuleType | None = None
+_runtimes: dict[Path, Runtime] = {}
+
+
+@contextmanager
+def quiet() -> Iterator[None]:
+    """Silence the warnings Great Expectations and its pandas use emit while validating.
+
+    Callers' ``filterwarnings = error`` (the test suite) would otherwise turn GX's
+    internal deprecation and future warnings into failures of the gate.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", module=r"great_expectations(\..*)?")
+        warnings.filterwarnings("ignore", category=FutureWarning, module=r"pandas(\..*)?")
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"pandas(\..*)?")
+        yield
+
+
+def gx_module() -> ModuleType:
+    """Import Great Expectations once per process (analytics off: no network here)."""
+    global _gx
+    if _gx is None:
+        os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+        with quiet():
+            import great_expectations
+
+        _gx = great_expectations
+    return _gx
+
+
+def default_data_dir() -> Path:
+    """``NARRMON_DATA_DIR`` or ``data``: the same default as the core's settings."""
+    return Path(os.environ.get("NARRMON_DATA_DIR") or "data")
+
+
+def quality_dir(data_dir: Path | str | None) -> Path:
+    """``<data_dir>/quality``, absolute."""
+    return (Path(data_dir) if data_dir is not None else default_data_dir()).resolve() / "quality"
+
+
+@dataclass
+class Runtime:
+    """The cached Great Expectations objects of one quality directory."""
+
+    root: Path
+    context: Any
+    validation: Any
+    checkpoint: Any
+    # Validation results stored since the last Data Docs build (rendered incrementally).
+    pending_docs: list[Any] = field(default_factory=list)
+
+    @property
+    def docs_dir(self) -> Path:
+        """Where the Data Docs site is written."""
+        return self.root / "docs"
+
+    @property
+    def docs_index(self) -> Path:
+        """The Data Docs site's index page."""
+        return self.docs_dir / "index.html"
+
+
+def result_identifier(run: Any) -> Any:
+    """The store key of the validation result a run of the gate's definition writes."""
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+        ValidationResultIdentifier,
+    )
+
+    return ValidationResultIdentifier(
+        expectation_suite_identifier=ExpectationSuiteIdentifier(name=SUITE_NAME),
+        run_id=run,
+        # A fluent pandas dataframe batch is identified as "<datasource>-<asset>".
+        batch_identifier=f"{DATASOURCE}-{ASSET}",
+    )
+
+
+def _get_or_add(getter: Any, adder: Any, name: str) -> Any:
+    try:
+        return getter(name)
+    except (KeyError, LookupError, ValueError):
+        return adder(name)
+
+
+def _site_config(docs_dir: Path) -> dict[str, Any]:
+    return {
+        "class_name": "SiteBuilder",
+        "show_how_to_buttons": False,
+        "store_backend": {
+            "class_name": "TupleFilesystemStoreBackend",
+            "base_directory": str(docs_dir),
+        },
+        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+    }
+
+
+def _build(root: Path) -> Runtime:
+    gx = gx_module()
+    root.mkdir(parents=True, exist_ok=True)
+    context = gx.get_context(mode="file", project_root_dir=str(root))
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    context.variables.save()
+
+    docs_dir = root / "docs"
+    sites = context.variables.data_docs_sites or {}
+    if "local_site" in sites:
+        context.delete_data_docs_site("local_site")
+    if DOCS_SITE in sites:
+        context.update_data_docs_site(DOCS_SITE, _site_config(docs_dir))
+    else:
+        context.add_data_docs_site(DOCS_SITE, _site_config(docs_dir))
+
+    source = _get_or_add(context.data_sources.get, context.data_sources.add_pandas, DATASOURCE)
+    asset = _get_or_add(source.get_asset, source.add_dataframe_asset, ASSET)
+    batch = _get_or_add(
+        asset.get_batch_definition, asset.add_batch_definition_whole_dataframe, BATCH_DEFINITION
+    )
+    # The suite in code wins over the stored one: a deploy updates it in place.
+    suite = context.suites.add_or_update(build_suite(gx))
+    validation = context.validation_definitions.add_or_update(
+        gx.ValidationDefinition(name=VALIDATION, data=batch, suite=suite)
+    )
+    checkpoint = context.checkpoints.add_or_update(
+        gx.Checkpoint(
+            name=CHECKPOINT,
+            validation_definitions=[validation],
+            actions=[
+                gx.checkpoint.UpdateDataDocsAction(name="update_docs", site_names=[DOCS_SITE])
+            ],
+            result_format=RESULT_FORMAT,
+        )
+    )
+    rt = Runtime(root=root, context=context, validation=validation, checkpoint=checkpoint)
+    # Once per process as well as before each docs build: a core that never builds docs
+    # must not grow the results folder without bound.
+    prune_validations(rt)
+    log.info("quality: Great Expectations context ready at %s (suite %s)", root / "gx", SUITE_NAME)
+    return rt
+
+
+# Every failing row's key comes back, so each row can be quarantined with its reasons.
+RESULT_FORMAT: dict[str, Any] = {
+    "result_format": "COMPLETE",
+    "unexpected_index_column_names": ["key"],
+    "return_unexpected_index_query": False,
+}
+
+
+def runtime(data_dir: Path | str | None) -> Runtime:
+    """The Great Expectations runtime of ``<data_dir>/quality``, created on first use."""
+    root = quality_dir(data_dir)
+    with _lock:
+        found = _runtimes.get(root)
+        if found is None:
+            with quiet():
+                found = _build(root)
+            _runtimes[root] = found
+        return found
+
+
+# Validation results kept (and rendered in Data Docs): a full docs rebuild renders every
+# stored result, so its cost grows with their number. 500 is about a day of hourly runs
+# over 20 sources; older verdicts live on in the quarantine table's details.
+KEEP_VALIDATIONS = 500
+
+
+def prune_validations(rt: Runtime, keep: int = KEEP_VALIDATIONS) -> int:
+    """Delete all but the newest ``keep`` stored validation results and their pages.
+
+    Results are stored as ``<suite>/<run name>/<run time>/<batch>.json``; the run time
+    (``20250303T100000.000000Z``) orders them. Returns how many were deleted.
+    """
+    results_dir = rt.root / "gx" / "uncommitted" / "validations"
+    files = sorted(results_dir.glob("*/*/*/*.json"), key=lambda p: p.parent.name, reverse=True)
+    deleted = 0
+    for path in files[keep:]:
+        rel = path.relative_to(results_dir)
+        page = rt.docs_dir / "validations" / rel.with_suffix(".html")
+        path.unlink(missing_ok=True)
+        page.unlink(missing_ok=True)
+        for folder in (path.parent, page.parent):
+            try:
+                folder.rmdir()
+                folder.parent.rmdir()
+            except OSError:
+                pass  # not empty: other runs share it
+        deleted += 1
+    return deleted
