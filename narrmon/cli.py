@@ -18,6 +18,18 @@ from narrmon.settings import Settings, load_settings
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def _connection_lost(exc: BaseException) -> bool:
+    """True for a database error caused by a dropped or refused connection."""
+    from sqlalchemy.exc import DBAPIError
+
+    if not isinstance(exc, DBAPIError):
+        return False
+    message = str(exc.orig).lower()
+    return bool(exc.connection_invalidated) or any(
+        word in message for word in ("connect", "terminat", "server closed")
+    )
+
+
 def _fatal_errors(func: F) -> F:
     """Turn NarrmonError into `error: ...` on stderr and a non-zero exit."""
 
@@ -30,6 +42,16 @@ def _fatal_errors(func: F) -> F:
             sys.exit(2)
         except NarrmonError as exc:
             click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+        except Exception as exc:
+            if not _connection_lost(exc):
+                raise
+            first = str(exc).strip().splitlines()[0]
+            click.echo(
+                f"error: lost the database connection: {first}; nothing half-written "
+                "was kept (each batch is one transaction); run again to resume",
+                err=True,
+            )
             sys.exit(1)
 
     return cast(F, wrapper)
