@@ -11,7 +11,7 @@ UV_VERSION := 0.13.9
 STAMP := $(VENV)/.installed
 
 .PHONY: install lock demo test test-fast lint bench bench-extraction bench-tagging bench-export \
-        airflow dashboard clean help
+        bench-quality bench-ingest airflow dashboard clean help
 
 help:
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -39,10 +39,10 @@ lint: install ## ruff and mypy
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy .
 
-demo: install ## ingest the bundled demo outlets on SQLite and start the dashboards
-	@echo "make demo: the demo arrives with issue #7 (dashboards) and #3 (crawl)." >&2; exit 2
+demo: install ## serve the bundled demo outlets, ingest them on SQLite, start the dashboards
+	$(VENV)/bin/narrmon demo
 
-bench: bench-export bench-extraction bench-tagging ## run every benchmark, writing docs/BENCHMARKS.md sections
+bench: bench-export bench-extraction bench-tagging bench-quality bench-ingest ## run every benchmark (sections in docs/bench/)
 
 bench-export: install ## export memory: peak RSS exporting 50k and 200k articles
 	$(PY) -m bench.export_memory --markdown docs/bench/export.md
@@ -55,11 +55,18 @@ bench-tagging: install ## tagger precision/recall/F1 and speed on the test half
 	@test -f bench/tagging.py || { echo "bench-tagging arrives with issue #4" >&2; exit 2; }
 	$(PY) -m bench.tagging --markdown docs/bench/tagging.md
 
+bench-quality: install ## quality gate: validation time of 1,000 articles after the GX import
+	$(PY) -m bench.quality_gate --rows 1000 --runs 7 --markdown docs/bench/quality.md
+
+bench-ingest: install ## end-to-end `narrmon run` vs the extraction limit (2,000 and 5,000 pages)
+	$(PY) -m bench.ingest --pages 2000 --runs 3 --markdown docs/bench/ingest-2000.md
+	$(PY) -m bench.ingest --pages 5000 --runs 5 --markdown docs/bench/ingest-5000.md
+
 airflow: install ## airflow standalone with the project's DAGs (issue #6)
 	@echo "make airflow arrives with issue #6 (Airflow DAGs)." >&2; exit 2
 
-dashboard: install ## start the Streamlit dashboards (issue #7)
-	@echo "make dashboard arrives with issue #7 (dashboards)." >&2; exit 2
+dashboard: install ## start the Streamlit dashboards against NARRMON_DATABASE_URL
+	$(VENV)/bin/narrmon dashboard
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache build *.egg-info

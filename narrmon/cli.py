@@ -12,7 +12,7 @@ from typing import Any, TypeVar, cast
 
 import click
 
-from narrmon.errors import NarrmonError, NotYetAvailable
+from narrmon.errors import NarrmonError
 from narrmon.settings import Settings, load_settings
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -37,9 +37,6 @@ def _fatal_errors(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except NotYetAvailable as exc:
-            click.echo(f"not available yet: {exc}", err=True)
-            sys.exit(2)
         except NarrmonError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
@@ -228,14 +225,6 @@ def quarantine_list(ctx: click.Context, fmt: str, source: str | None, show_all: 
     click.echo(f"{count} item(s)", err=True)
 
 
-def _pending(name: str, issue: int) -> Callable[..., None]:
-    def command() -> None:
-        raise NotYetAvailable(f"'narrmon {name}' arrives with issue #{issue}")
-
-    command.__name__ = name.replace(" ", "_")
-    return _fatal_errors(command)
-
-
 @quarantine.command("replay")
 @click.option("--id", "ids", type=int, multiple=True, help="Quarantine item id (repeatable).")
 @click.option("--all", "replay_all", is_flag=True, help="Replay every pending item.")
@@ -317,7 +306,15 @@ def reextract(ctx: click.Context, since: Any, sources: tuple[str, ...], batch_si
     )
 
 
-main.command("dashboard", help="Start the Streamlit dashboards.")(_pending("dashboard", 7))
+@main.command()
+@click.option("--port", type=int, default=None, help="Port (default: Streamlit's, 8501).")
+@click.pass_context
+@_fatal_errors
+def dashboard(ctx: click.Context, port: int | None) -> None:
+    """Start the Streamlit dashboards against NARRMON_DATABASE_URL (read-only)."""
+    from narrmon.dashboard import start_dashboard
+
+    sys.exit(start_dashboard(_settings(ctx), port=port))
 
 
 @main.command()

@@ -3,7 +3,3 @@
 
 class NarrmonError(Exception):
     """A fatal, explained error: bad configuration, unreachable database, bad input."""
-
-
-class NotYetAvailable(NarrmonError):
-    """A command whose issue has not landed yet."""
