@@ -33,6 +33,12 @@ SETTINGS: tuple[Setting, ...] = (
         "SQLAlchemy URL of the narrmon database; default sqlite:///<DATA_DIR>/narrmon.sqlite3. "
         "PostgreSQL: postgresql+psycopg://user:password@host:5432/narrmon",
     ),
+    Setting(
+        "NARRMON_DASHBOARD_DATABASE_URL",
+        None,
+        "URL the dashboards read through (a read-only role in production); "
+        "default NARRMON_DATABASE_URL, opened read-only.",
+    ),
     Setting("NARRMON_SOURCES", "config/sources.yaml", "The sources file (YAML)."),
     Setting(
         "NARRMON_DATA_DIR",
@@ -61,6 +67,7 @@ class Settings:
     """Resolved settings of one process."""
 
     database_url: str
+    dashboard_database_url: str
     sources_path: Path
     data_dir: Path
     user_agent: str
@@ -109,6 +116,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         workers = os.cpu_count() or 1
     return Settings(
         database_url=database_url,
+        dashboard_database_url=_get(env, "NARRMON_DASHBOARD_DATABASE_URL") or database_url,
         sources_path=Path(_get(env, "NARRMON_SOURCES")),
         data_dir=data_dir,
         user_agent=_get(env, "NARRMON_USER_AGENT"),
