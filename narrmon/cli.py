@@ -161,7 +161,7 @@ def run(
 ) -> None:
     """One full ingestion cycle (crawl, extract, tag, gate, store, rollups) and a summary."""
     from narrmon.cycle import run_cycle
-    from narrmon.ingest import SourceSummary
+    from narrmon.summary import SourceSummary
 
     def progress(s: SourceSummary) -> None:
         click.echo(

@@ -25,21 +25,16 @@ from crawlers.runner import run_crawl
 from models import migrate, store
 from models.db import session_factory
 from narrmon.bootstrap import read_sources, sync_catalogue
+from narrmon.crawlruns import begin_crawl_run, finish_crawl_run, write_known_urls
 from narrmon.database import open_engine
 from narrmon.errors import NarrmonError
 from narrmon.gating import warm_up_gate
 from narrmon.health import build_quality_docs
-from narrmon.ingest import (
-    SourceSummary,
-    begin_crawl_run,
-    finish_crawl_run,
-    ingest_crawl,
-    rebuild_dirty,
-    write_known_urls,
-)
+from narrmon.ingest import ingest_crawl, rebuild_dirty
 from narrmon.locks import load_lock
 from narrmon.pages import make_pool
 from narrmon.settings import Settings
+from narrmon.summary import SourceSummary
 
 log = logging.getLogger(__name__)
 

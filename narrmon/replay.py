@@ -21,10 +21,12 @@ from narrmon.bootstrap import read_sources
 from narrmon.cycle import taxonomy_version
 from narrmon.database import open_engine
 from narrmon.errors import NarrmonError
-from narrmon.ingest import SourceSummary, load_outcomes, rebuild_dirty
+from narrmon.ingest import rebuild_dirty
+from narrmon.loading import load_outcomes
 from narrmon.locks import load_lock
 from narrmon.pages import PageTask, process_pages
 from narrmon.settings import Settings
+from narrmon.summary import SourceSummary
 
 log = logging.getLogger(__name__)
 

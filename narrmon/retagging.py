@@ -23,7 +23,8 @@ from models.rollups import mark_dirty
 from models.schema import Article
 from narrmon.cycle import taxonomy_version
 from narrmon.database import open_engine
-from narrmon.ingest import rebuild_dirty, tag_records, text_hash
+from narrmon.ingest import rebuild_dirty
+from narrmon.loading import tag_records, text_hash
 from narrmon.locks import load_lock
 from narrmon.pages import PageTask, make_pool, process_pages
 from narrmon.settings import Settings

@@ -15,10 +15,11 @@ from typing import Any
 from crawlers.job import CrawlJob
 from crawlers.runner import collect_result
 from narrmon.bootstrap import read_sources, sync_catalogue
+from narrmon.crawlruns import finish_crawl_run
 from narrmon.cycle import crawl_source, select_sources, taxonomy_version
 from narrmon.database import open_engine
 from narrmon.errors import NarrmonError
-from narrmon.ingest import finish_crawl_run, ingest_crawl, rebuild_dirty
+from narrmon.ingest import ingest_crawl, rebuild_dirty
 from narrmon.locks import load_lock
 from narrmon.pages import make_pool
 from narrmon.settings import Settings, load_settings

@@ -16,9 +16,10 @@ from models import store
 from models.db import make_engine, session_factory
 from models.schema import Article, QuarantineItem
 from narrmon.bootstrap import source_record
-from narrmon.ingest import SourceSummary, load_outcomes
+from narrmon.loading import load_outcomes
 from narrmon.pages import PageTask, process_page
 from narrmon.settings import Settings
+from narrmon.summary import SourceSummary
 
 BODY = (
     "Moscow again accused the West of breaking the promise it says was made in 1990 that NATO "

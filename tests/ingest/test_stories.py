@@ -14,8 +14,9 @@ from models import store
 from models.schema import Article
 from models.stories import bands, distance, near_duplicate_story, to_signed64
 from narrmon.bootstrap import source_record
-from narrmon.ingest import SourceSummary, load_outcomes
+from narrmon.loading import load_outcomes
 from narrmon.pages import PageOutcome, PageTask, text_simhash
+from narrmon.summary import SourceSummary
 
 STORY = (
     "Russian President Vladimir Putin said on Tuesday that Western leaders had promised in "
