@@ -11,7 +11,7 @@ UV_VERSION := 0.13.9
 STAMP := $(VENV)/.installed
 
 .PHONY: install lock demo test test-fast lint bench bench-extraction bench-tagging bench-export \
-        bench-quality bench-ingest airflow dashboard clean help
+        bench-quality bench-ingest bench-dashboard airflow dashboard clean help
 
 help:
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -42,7 +42,7 @@ lint: install ## ruff and mypy
 demo: install ## serve the bundled demo outlets, ingest them on SQLite, start the dashboards
 	$(VENV)/bin/narrmon demo
 
-bench: bench-export bench-extraction bench-tagging bench-quality bench-ingest ## run every benchmark (sections in docs/bench/)
+bench: bench-export bench-extraction bench-tagging bench-quality bench-ingest bench-dashboard ## run every benchmark (sections in docs/bench/)
 
 bench-export: install ## export memory: peak RSS exporting 50k and 200k articles
 	$(PY) -m bench.export_memory --markdown docs/bench/export.md
@@ -62,8 +62,12 @@ bench-ingest: install ## end-to-end `narrmon run` vs the extraction limit (2,000
 	$(PY) -m bench.ingest --pages 2000 --runs 3 --markdown docs/bench/ingest-2000.md
 	$(PY) -m bench.ingest --pages 5000 --runs 5 --markdown docs/bench/ingest-5000.md
 
-airflow: install ## airflow standalone with the project's DAGs (issue #6)
-	@echo "make airflow arrives with issue #6 (Airflow DAGs)." >&2; exit 2
+bench-dashboard: install ## dashboard query latency (p50/p95) at 1M articles, SQLite and PostgreSQL
+	$(PY) -m bench.dashboard_queries --backend sqlite --markdown docs/bench/dashboard-sqlite.md
+	$(PY) -m bench.dashboard_queries --backend postgresql --markdown docs/bench/dashboard-postgresql.md
+
+airflow: install ## Airflow 3 standalone (UI on :8080) with the project's DAGs
+	scripts/airflow-standalone.sh
 
 dashboard: install ## start the Streamlit dashboards against NARRMON_DATABASE_URL
 	$(VENV)/bin/narrmon dashboard

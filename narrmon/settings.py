@@ -59,6 +59,26 @@ SETTINGS: tuple[Setting, ...] = (
         "Seconds one source's crawl may take before it is stopped and marked failed.",
     ),
     Setting("NARRMON_LOG_LEVEL", "INFO", "Log level of the CLI and the crawl processes."),
+    Setting(
+        "NARRMON_INGEST_SCHEDULE",
+        "@hourly",
+        "Airflow: schedule of the narrmon_ingest DAG (preset or cron expression).",
+    ),
+    Setting(
+        "NARRMON_CRAWL_CONCURRENCY",
+        "4",
+        "Airflow: how many sources the narrmon_ingest DAG crawls at once.",
+    ),
+    Setting(
+        "NARRMON_EXPORT_SCHEDULE",
+        "asset",
+        "Airflow: schedule of narrmon_export; 'asset' runs it after each ingest updates the data.",
+    ),
+    Setting(
+        "NARRMON_TASK_RETRIES",
+        None,
+        "Airflow: retries per task; default 3 for ingest, 2 for export, 1 for retag.",
+    ),
 )
 
 

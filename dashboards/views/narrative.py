@@ -1,0 +1,110 @@
+"""Narrative detail: one narrative by outlet, media type and language, and its evidence."""
+
+from __future__ import annotations
+
+import plotly.express as px
+import streamlit as st
+
+from dashboards import common, safe
+from models import queries
+
+DIMENSIONS: dict[str, queries.Dimension] = {
+    "Outlet": "source",
+    "Media type": "media_type",
+    "Language": "language",
+    "Country": "country",
+}
+
+
+def main() -> None:
+    """Draw the Narrative detail page."""
+    st.title("Narrative detail")
+    url = common.database_url()
+    if not common.ready(url):
+        return
+    flt = common.current_filter()
+    options = common.filter_options(url)
+    labels = {n.id: n.label for n in options.narratives}
+    sides = {n.id: n.side for n in options.narratives}
+    choices = list(flt.narratives) or list(labels)
+    wanted = st.query_params.get("narrative")
+    index = choices.index(wanted) if wanted in choices else 0
+    narrative_id = st.selectbox(
+        "Narrative",
+        choices,
+        index=index,
+        format_func=lambda i: labels.get(i, i),
+        key="detail_narrative",
+    )
+    st.caption(
+        f"{queries.SIDE_LABELS.get(sides.get(narrative_id, ''), 'Unknown side')} narrative "
+        f"`{narrative_id}`"
+    )
+
+    left, right = st.columns(2)
+    dim_label = left.radio("Break down by", list(DIMENSIONS), horizontal=True, key="detail_by")
+    grain = right.radio(
+        "Period",
+        queries.GRAINS,
+        index=1,
+        horizontal=True,
+        key="detail_grain",
+        format_func=str.title,
+    )
+    by = DIMENSIONS[dim_label]
+    frame = common.breakdown(url, narrative_id, flt, by, grain)
+    if frame.empty:
+        common.nothing_matches()
+        return
+    fig = px.bar(
+        frame,
+        x="period",
+        y="articles",
+        color=by,
+        labels={"period": "", "articles": "articles", by: dim_label},
+    )
+    fig.update_layout(height=420, margin={"t": 10}, bargap=0.1)
+    st.plotly_chart(fig, key="detail_chart")
+
+    left, right = st.columns(2)
+    left.subheader("Top outlets")
+    left.dataframe(
+        common.top_outlets(url, narrative_id, flt),
+        hide_index=True,
+        column_config={
+            "share_of_outlet": st.column_config.ProgressColumn(
+                "share of outlet's articles", format="percent", min_value=0.0, max_value=1.0
+            )
+        },
+        key="top_outlets",
+    )
+    right.subheader("Co-occurring narratives")
+    co = common.co_occurring(url, narrative_id, flt)
+    right.caption(
+        f"In the newest {co.attrs.get('base', 0):,} articles carrying it "
+        f"(at most {queries.CO_OCCURRENCE_SAMPLE:,})."
+    )
+    right.dataframe(
+        co.drop(columns=["narrative_id"]),
+        hide_index=True,
+        column_config={
+            "share": st.column_config.ProgressColumn(
+                f"share of '{labels.get(narrative_id, narrative_id)}' articles",
+                format="percent",
+                min_value=0.0,
+                max_value=1.0,
+            )
+        },
+        key="co_occurring",
+    )
+
+    st.subheader("Latest articles and their evidence")
+    articles = common.latest_articles(url, narrative_id, flt)
+    if not articles:
+        st.info("No articles carry this narrative under the current filters.")
+        return
+    # Web text: every title, URL and evidence string is escaped in dashboards.safe.
+    st.html("".join(safe.article_card(a) for a in articles))
+
+
+main()

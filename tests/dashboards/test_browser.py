@@ -1,0 +1,249 @@
+"""A real browser: Debian's headless Chromium, driven over the DevTools protocol, loads the
+dashboards served by `narrmon dashboard`'s own command line.
+
+Streamlit renders over a websocket after the page loads, so the test polls the DOM until
+the chart is drawn (no fixed virtual-time budget). Screenshots go to test-artifacts/.
+Chromium missing: the test fails under CI=true (install the `chromium` package), skips
+elsewhere.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from websockets.sync.client import ClientConnection, connect
+
+from bench.seed import seed
+from models import migrate
+from models.db import make_engine, session_factory
+from narrmon.dashboard import dashboard_command, dashboard_environment
+from narrmon.settings import load_settings
+from tests.dashboards.conftest import HOSTILE_TITLE, TAXONOMY_LABELS, add_hostile_article
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+CHROMIUM_FLAGS = (
+    "--headless=new",
+    "--no-sandbox",  # tests run as root in a container
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+    "--remote-debugging-port=0",  # Chromium picks a free port, written to DevToolsActivePort
+    "--window-size=1400,1100",
+)
+# Streamlit's cold start (imports, first script run) and Chromium's on a loaded 2-core
+# machine take seconds each; these bound a hang, they are not expected durations.
+SERVER_START_S = 90
+BROWSER_START_S = 30
+RENDER_S = 120
+LABELS = TAXONOMY_LABELS
+
+pytestmark = pytest.mark.slow
+
+
+def _chromium() -> str:
+    path = shutil.which("chromium") or (
+        "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+    )
+    if path is None:
+        message = "chromium is not installed: `apt-get install -y chromium` (Debian package)"
+        if IN_CI:
+            pytest.fail(message + " (CI=true: the browser test must run)")
+        pytest.skip(message)
+    return path
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_until(what: str, deadline_s: float, probe: Any) -> Any:
+    deadline = time.monotonic() + deadline_s
+    last: Any = None
+    while time.monotonic() < deadline:
+        last = probe()
+        if last:
+            return last
+        time.sleep(0.25)  # DOM polls are cheap; 4 a second keeps the test snappy
+    raise AssertionError(f"timed out after {deadline_s:.0f}s waiting for {what} (last: {last!r})")
+
+
+class DevTools:
+    """A minimal Chrome DevTools Protocol client over one page target's websocket."""
+
+    def __init__(self, ws: ClientConnection) -> None:
+        self.ws = ws
+        self.next_id = 0
+        self.events: list[dict[str, Any]] = []
+
+    def call(self, method: str, **params: Any) -> dict[str, Any]:
+        self.next_id += 1
+        self.ws.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
+        while True:
+            message = json.loads(self.ws.recv(timeout=RENDER_S))
+            if message.get("id") == self.next_id:
+                if "error" in message:
+                    raise AssertionError(f"{method}: {message['error']}")
+                return dict(message.get("result", {}))
+            self.events.append(message)
+            if message.get("method") == "Page.javascriptDialogOpening":
+                raise AssertionError(f"a script ran in the page: {message['params']}")
+
+    def evaluate(self, expression: str) -> Any:
+        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
+        return result.get("result", {}).get("value")
+
+    def screenshot(self, path: Path) -> None:
+        import base64
+
+        data = self.call("Page.captureScreenshot", format="png")["data"]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(base64.b64decode(data))
+
+
+@pytest.fixture
+def dashboard_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """`narrmon dashboard`'s command on a seeded SQLite file; yields the base URL."""
+    url = f"sqlite:///{tmp_path / 'narrmon.sqlite3'}"
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    with session_factory(engine)() as session:
+        # December 2024, so the hostile article (20 January 2025) is the newest one.
+        seed(session, 400, n_sources=4, start=_date(2024, 12, 1), days=30, words=5)
+        add_hostile_article(session)
+    engine.dispose()
+    monkeypatch.setenv("NARRMON_DATABASE_URL", url)
+    monkeypatch.setenv("NARRMON_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("NARRMON_DASHBOARD_DATABASE_URL", raising=False)
+    port = _free_port()
+    env = dashboard_environment(load_settings())
+    env["STREAMLIT_SERVER_ADDRESS"] = "127.0.0.1"  # STREAMLIT_SERVER_* is honoured
+    env["STREAMLIT_SERVER_FILE_WATCHER_TYPE"] = "none"
+    log = (tmp_path / "streamlit.log").open("wb")
+    proc = subprocess.Popen(
+        dashboard_command(port), env=env, stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path
+    )
+    base = f"http://127.0.0.1:{port}"
+
+    def healthy() -> bool:
+        if proc.poll() is not None:
+            raise AssertionError(f"streamlit exited: {(tmp_path / 'streamlit.log').read_text()}")
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+                return bool(response.status == 200)
+        except OSError:
+            return False
+
+    try:
+        _wait_until("the Streamlit server", SERVER_START_S, healthy)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[DevTools]:
+    """Headless Chromium with a fresh profile, attached over the DevTools protocol."""
+    profile = tmp_path / "chromium-profile"
+    profile.mkdir()
+    proc = subprocess.Popen(
+        [_chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "about:blank"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        port_file = profile / "DevToolsActivePort"
+        _wait_until("Chromium's DevTools port", BROWSER_START_S, port_file.exists)
+        _wait_until("the port number", 5, lambda: port_file.read_text().strip())
+        port = int(port_file.read_text().splitlines()[0])
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=5) as resp:
+            targets = json.loads(resp.read())
+        page = next(t for t in targets if t.get("type") == "page")
+        with connect(page["webSocketDebuggerUrl"], max_size=None, open_timeout=10) as ws:
+            tools = DevTools(ws)
+            tools.call("Page.enable")
+            tools.call("Runtime.enable")
+            yield tools
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _date(y: int, m: int, d: int) -> Any:
+    from datetime import date
+
+    return date(y, m, d)
+
+
+LEGEND_JS = (
+    "Array.from(document.querySelectorAll('[data-testid=\"stPlotlyChart\"] .legendtext'))"
+    ".map(e => e.textContent)"
+)
+
+
+def test_trends_in_a_real_browser(dashboard_server: str, browser: DevTools) -> None:
+    # A tall viewport, so the screenshot holds every chart of the page.
+    browser.call(
+        "Emulation.setDeviceMetricsOverride",
+        width=1400,
+        height=2600,
+        deviceScaleFactor=1,
+        mobile=False,
+    )
+    browser.call("Page.navigate", url=dashboard_server + "/")
+    legend = _wait_until(
+        "the trend chart's legend",
+        RENDER_S,
+        lambda: (names := browser.evaluate(LEGEND_JS)) and set(LABELS) <= set(names) and names,
+    )
+    assert set(LABELS) <= set(legend)
+    assert browser.evaluate(
+        "document.querySelectorAll('.js-plotly-plot .scatterlayer .trace').length"
+    ) >= len(LABELS)
+    title = browser.evaluate(
+        "document.querySelector('h1') && document.querySelector('h1').textContent"
+    )
+    assert "Narrative trends" in title
+    browser.screenshot(ARTIFACTS / "dashboard-trends.png")
+
+
+def test_hostile_title_is_text_in_a_real_browser(dashboard_server: str, browser: DevTools) -> None:
+    browser.call("Page.navigate", url=dashboard_server + "/narrative?narrative=broken-promise")
+    _wait_until(
+        "the evidence list",
+        RENDER_S,
+        lambda: browser.evaluate("document.querySelectorAll('mark').length > 0"),
+    )
+    text = browser.evaluate("document.body.innerText")
+    assert HOSTILE_TITLE in text  # shown literally, as text
+    assert browser.evaluate("document.querySelectorAll('img[src=\"x\"]').length") == 0
+    assert browser.evaluate("typeof window.__xss") == "undefined"
+    assert not [e for e in browser.events if e.get("method") == "Page.javascriptDialogOpening"]
+    browser.evaluate("document.querySelector('mark').scrollIntoView({block: 'center'})")
+    browser.screenshot(ARTIFACTS / "dashboard-narrative-detail.png")

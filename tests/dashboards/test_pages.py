@@ -1,0 +1,232 @@
+"""Every page under streamlit.testing.v1.AppTest: filters change what is shown, empty states."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+import pytest
+from sqlalchemy.orm import Session
+from streamlit.testing.v1 import AppTest
+
+from narrmon.settings import Settings
+from tests.dashboards.conftest import (
+    APP,
+    APP_TIMEOUT_S,
+    HOSTILE_TITLE,
+    SEED_ARTICLES,
+    TAXONOMY_LABELS,
+    add_hostile_article,
+)
+
+LABELS = TAXONOMY_LABELS
+
+
+def open_app(page: str | None = None) -> AppTest:
+    """The app, run once (and switched to ``page``), failing on any exception."""
+    at = AppTest.from_file(str(APP), default_timeout=APP_TIMEOUT_S).run()
+    if page is not None:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def figures(at: AppTest) -> dict[str, dict[str, Any]]:
+    """The Plotly figures on the page by element key."""
+    out = {}
+    for element in at.get("plotly_chart"):
+        out[element.proto.id] = json.loads(element.proto.spec)
+    return out
+
+
+def chart(at: AppTest, key: str) -> dict[str, Any]:
+    """The Plotly figure whose Streamlit key is ``key``."""
+    found = [spec for element_id, spec in figures(at).items() if key in element_id]
+    assert found, f"no chart {key!r} on the page"
+    return found[0]
+
+
+def trace_names(spec: dict[str, Any]) -> set[str]:
+    return {t.get("name") for t in spec["data"]} - {"spike vs rolling baseline"}
+
+
+def rerun(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+# --------------------------------------------------------------------------- Trends
+
+
+def test_trends_charts_every_narrative(seeded: Session) -> None:
+    at = open_app()
+    assert at.title[0].value == "Narrative trends"
+    assert trace_names(chart(at, "trend_chart")) == LABELS
+    assert trace_names(chart(at, "side_chart")) == {"Kremlin-side", "Counter-narrative"}
+    monitored = at.metric[0]
+    assert monitored.label == "Monitored articles" and monitored.value == f"{SEED_ARTICLES:,}"
+    assert "Share = the narrative's articles / all monitored articles" in at.caption[0].value
+
+
+def test_trends_filters_change_the_chart(seeded: Session) -> None:
+    at = open_app()
+    at.multiselect(key="f_narratives").set_value(["encirclement", "sovereign-choice"])
+    rerun(at)
+    assert trace_names(chart(at, "trend_chart")) == {"Encirclement", "Sovereign choice"}
+
+    share_y = chart(at, "trend_chart")["data"][0]["y"]
+    at.radio(key="trend_measure").set_value("articles")
+    rerun(at)
+    count_y = chart(at, "trend_chart")["data"][0]["y"]
+    assert count_y != share_y
+
+    weekly_points = len(chart(at, "trend_chart")["data"][0]["x"])
+    at.radio(key="trend_grain").set_value("month")
+    rerun(at)
+    assert len(chart(at, "trend_chart")["data"][0]["x"]) < weekly_points
+
+    before = at.metric[0].value
+    at.multiselect(key="f_sources").set_value(["src-01"])
+    rerun(at)
+    assert int(at.metric[0].value.replace(",", "")) < int(before.replace(",", ""))
+    at.multiselect(key="f_languages").set_value(["de"])  # src-01 writes Russian
+    rerun(at)
+    assert "Nothing matches the current filters" in at.info[0].value
+
+
+def test_trends_empty_database_says_what_to_do(settings: Settings) -> None:
+    at = open_app()
+    assert not at.get("plotly_chart")
+    assert "No articles have been ingested yet" in at.info[0].value
+    assert "narrmon run" in at.info[0].value
+
+
+def test_unmigrated_and_unreachable_databases(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blank = tmp_path / "blank.sqlite3"
+    blank.write_bytes(b"")
+    monkeypatch.setenv("NARRMON_DATABASE_URL", f"sqlite:///{blank}")
+    at = open_app()
+    assert "narrmon init" in at.warning[0].value
+    monkeypatch.setenv("NARRMON_DATABASE_URL", f"sqlite:///{tmp_path / 'missing.sqlite3'}")
+    at = open_app()
+    assert "Cannot read the database" in at.error[0].value
+    assert not (tmp_path / "missing.sqlite3").exists()  # read-only: nothing created
+
+
+def test_dashboard_database_url_override(
+    seeded: Session, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NARRMON_DATABASE_URL", f"sqlite:///{tmp_path / 'elsewhere.sqlite3'}")
+    monkeypatch.setenv("NARRMON_DASHBOARD_DATABASE_URL", db_url)
+    at = open_app()
+    assert trace_names(chart(at, "trend_chart")) == LABELS
+
+
+# --------------------------------------------------------------------------- detail
+
+
+def test_narrative_detail_breakdowns_and_evidence(seeded: Session) -> None:
+    add_hostile_article(seeded)
+    at = open_app("views/narrative.py")
+    assert at.title[0].value == "Narrative detail"
+    at.selectbox(key="detail_narrative").set_value("broken-promise")
+    rerun(at)
+    outlets = trace_names(chart(at, "detail_chart"))
+    assert outlets == {"Outlet 00", "Outlet 01", "Outlet 02", "Outlet 03"}
+    at.radio(key="detail_by").set_value("Language")
+    rerun(at)
+    assert trace_names(chart(at, "detail_chart")) == {"en", "ru", "uk", "de"}
+    assert len(at.dataframe) == 2  # top outlets, co-occurring narratives
+    co = at.dataframe[1].value
+    assert "Broken promise" not in set(co["label"]) and len(co) == 8
+
+    at.date_input(key="f_range").set_value((date(2025, 1, 20), date(2025, 1, 20)))
+    rerun(at)
+    body = at.html[0].proto.body
+    assert "&lt;img src=x onerror=alert(1)&gt;" in body
+    assert "<img" not in body and "<script" not in body
+    assert "<mark>" in body
+    assert 'href="https://outlet00.example/news/hostile"' in body
+
+
+def test_narrative_detail_respects_the_narrative_filter(seeded: Session) -> None:
+    at = open_app("views/narrative.py")
+    at.multiselect(key="f_narratives").set_value(["defensive-alliance"])
+    rerun(at)
+    assert at.selectbox(key="detail_narrative").options == ["Defensive alliance"]
+    assert at.selectbox(key="detail_narrative").value == "defensive-alliance"
+
+
+def test_narrative_detail_empty_database(settings: Settings) -> None:
+    at = open_app("views/narrative.py")
+    assert "No articles have been ingested yet" in at.info[0].value
+
+
+# --------------------------------------------------------------------------- outlets
+
+
+def test_outlets_page(seeded: Session, settings: Settings) -> None:
+    at = open_app("views/outlets.py")
+    assert "outlet_heatmap" in "".join(figures(at))
+    health = at.dataframe[0].value
+    assert len(health) == 4 and set(health["articles"]) != {0}
+    assert "Data Docs appear here" in at.caption[0].value
+    at.multiselect(key="f_media").set_value(["commercial"])
+    rerun(at)
+    assert list(at.dataframe[0].value["outlet"]) == ["Outlet 02"]
+
+    docs = settings.data_dir / "quality" / "docs"
+    docs.mkdir(parents=True)
+    (docs / "index.html").write_text("<html></html>")
+    at = open_app("views/outlets.py")
+    link = at.markdown[0].value
+    assert "open the Data Docs" in link and (docs / "index.html").resolve().as_uri() in link
+
+
+def test_outlets_empty_database(settings: Settings) -> None:
+    at = open_app("views/outlets.py")
+    assert "No articles have been ingested yet" in at.info[0].value
+
+
+# --------------------------------------------------------------------------- export
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
+def test_export_downloads_the_current_filter(seeded: Session, fmt: str) -> None:
+    add_hostile_article(seeded)
+    at = open_app("views/export.py")
+    at.multiselect(key="f_narratives").set_value(["broken-promise"])
+    at.multiselect(key="f_languages").set_value(["en"])
+    at.radio(key="export_format").set_value(fmt)
+    rerun(at)
+    count = int(at.metric[0].value.replace(",", ""))
+    assert 0 < count < SEED_ARTICLES
+    assert "--narrative broken-promise" in at.code[0].value
+    assert "--language en" in at.code[0].value
+    at.button(key="export_prepare").click()
+    rerun(at)
+    assert at.get("download_button")
+    data: bytes = at.session_state["export_ready"][1]
+    if fmt == "parquet":
+        rows = pq.read_table(io.BytesIO(data)).to_pylist()
+    elif fmt == "jsonl":
+        rows = [json.loads(line) for line in data.decode().splitlines()]
+    else:
+        import csv
+
+        rows = list(csv.DictReader(io.StringIO(data.decode())))
+    assert len(rows) == count
+    assert {r["language"] for r in rows} == {"en"}
+    assert HOSTILE_TITLE in {r["title"] for r in rows}
+
+
+def test_export_empty_database(settings: Settings) -> None:
+    at = open_app("views/export.py")
+    assert "No articles have been ingested yet" in at.info[0].value

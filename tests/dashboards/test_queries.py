@@ -1,0 +1,286 @@
+"""models.queries: the numbers the dashboards chart, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import UTC, date, datetime, timedelta
+
+import pandas as pd
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from models import queries, store
+from models.export import ExportFilter, write_export
+from models.queries import DashboardFilter
+from models.records import QuarantineRecord, SourceRecord
+from models.schema import Article, CrawlRun, DailyRollup, DailyTotal, NarrativeTag
+from tests.dashboards.conftest import HOSTILE_TITLE, SEED_ARTICLES, add_hostile_article
+
+
+def test_trend_counts_match_the_tags(seeded: Session) -> None:
+    frame = queries.trend_frame(seeded, DashboardFilter(), "day")
+    tags = dict(
+        seeded.execute(
+            select(NarrativeTag.narrative_id, func.count()).group_by(NarrativeTag.narrative_id)
+        ).all()
+    )
+    assert frame.groupby("narrative_id")["articles"].sum().to_dict() == tags
+    per_day = frame.groupby("period")["total_articles"].first()
+    assert int(per_day.sum()) == SEED_ARTICLES
+    assert set(frame["label"]) >= {"Broken promise", "Defensive alliance"}
+    assert set(frame["side"]) == {"kremlin", "counter"}
+
+
+@pytest.mark.parametrize("grain", ["week", "month"])
+def test_week_and_month_buckets_sum_the_days(seeded: Session, grain: queries.Grain) -> None:
+    daily = queries.trend_frame(seeded, DashboardFilter(), "day")
+    coarse = queries.trend_frame(seeded, DashboardFilter(), grain)
+    assert coarse["articles"].sum() == daily["articles"].sum()
+    assert coarse["period"].nunique() < daily["period"].nunique()
+    if grain == "week":
+        assert all(p.weekday() == 0 for p in coarse["period"])  # ISO weeks start on Monday
+    else:
+        assert all(p.day == 1 for p in coarse["period"])
+
+
+def test_share_is_normalised_by_all_coverage(session: Session) -> None:
+    """A week with twice the news and twice the narrative is no surge in share."""
+    store.sync_sources(session, [_source("a")])
+    for offset in range(14):
+        day = date(2025, 3, 3) + timedelta(days=offset)
+        busy = 2 if offset >= 7 else 1
+        session.add(
+            DailyTotal(
+                day=day,
+                source_id="a",
+                language="en",
+                articles=100 * busy,
+                relevant=10 * busy,
+                unique_stories=90 * busy,
+            )
+        )
+        session.add(
+            DailyRollup(
+                day=day,
+                narrative_id="encirclement",
+                source_id="a",
+                language="en",
+                articles=10 * busy,
+                unique_stories=9 * busy,
+            )
+        )
+    session.commit()
+    frame = queries.trend_frame(session, DashboardFilter(narratives=("encirclement",)), "week")
+    assert list(frame["articles"]) == [70, 140]
+    assert list(frame["share"]) == pytest.approx([0.1, 0.1])
+    assert list(frame["unique_share"]) == pytest.approx([0.1, 0.1])
+
+
+def test_filters_narrow_what_is_counted(seeded: Session) -> None:
+    everything = queries.trend_frame(seeded, DashboardFilter(), "day")
+    one_outlet = queries.trend_frame(seeded, DashboardFilter(sources=("src-01",)), "day")
+    state = queries.trend_frame(seeded, DashboardFilter(media_types=("state-affiliated",)), "day")
+    german = queries.trend_frame(seeded, DashboardFilter(languages=("de",)), "day")
+    uk = queries.trend_frame(seeded, DashboardFilter(countries=("UA",)), "day")
+    total = everything["articles"].sum()
+    for narrowed in (one_outlet, state, german, uk):
+        assert 0 < narrowed["articles"].sum() < total
+    two = queries.trend_frame(
+        seeded, DashboardFilter(narratives=("encirclement", "sovereign-choice")), "day"
+    )
+    assert set(two["narrative_id"]) == {"encirclement", "sovereign-choice"}
+    window = queries.trend_frame(
+        seeded, DashboardFilter(since=date(2025, 1, 10), until=date(2025, 1, 19)), "day"
+    )
+    assert window["period"].min() == pd.Timestamp("2025-01-10")
+    assert window["period"].max() == pd.Timestamp("2025-01-19")
+    assert window["period"].nunique() == 10
+
+
+def test_empty_database_gives_empty_frames(session: Session) -> None:
+    assert queries.trend_frame(session, DashboardFilter(), "week").empty
+    assert not queries.has_data(session)
+    assert queries.latest_articles(session, "encirclement", DashboardFilter()) == []
+    assert queries.narrative_breakdown(session, "encirclement", DashboardFilter(), "source").empty
+    options = queries.filter_options(session)
+    assert options.first_day is None and options.sources == []
+    assert len(options.narratives) == 9  # built-in fallback while the table is empty
+
+
+def test_narratives_table_wins_over_the_fallback(session: Session) -> None:
+    store.sync_narratives(
+        session,
+        [{"id": "encirclement", "side": "kremlin", "label": "Encircled", "definition": ""}],
+        "v9",
+    )
+    session.commit()
+    assert queries.narratives(session) == [
+        queries.NarrativeInfo("encirclement", "Encircled", "kremlin")
+    ]
+
+
+def test_spikes_against_the_rolling_baseline() -> None:
+    periods = pd.date_range("2025-01-06", periods=12, freq="W-MON")
+    shares = [0.10, 0.11, 0.09, 0.10, 0.10, 0.11, 0.09, 0.10, 0.35, 0.10, 0.11, 0.10]
+    frame = pd.DataFrame(
+        {
+            "period": periods,
+            "narrative_id": "encirclement",
+            "share": shares,
+            "articles": [int(s * 1000) for s in shares],
+        }
+    )
+    marked = queries.mark_spikes(frame, "week")
+    assert list(marked.loc[marked["spike"], "period"]) == [periods[8]]
+    assert marked["baseline"].iloc[:4].isna().all()  # too little history for a baseline
+    few = frame.assign(articles=[1] * 12)  # the same jump on one article is not a surge
+    assert not queries.mark_spikes(few, "week")["spike"].any()
+
+
+def test_sides_and_copies(seeded: Session) -> None:
+    frame = queries.trend_frame(seeded, DashboardFilter(), "month")
+    sides = queries.side_frame(frame)
+    assert set(sides["side"]) == {"Kremlin-side", "Counter-narrative"}
+    assert sides["articles"].sum() == frame["articles"].sum()
+    copies = queries.copies_vs_stories(frame)
+    assert (copies["unique_stories"] <= copies["articles"]).all()
+
+
+def test_detail_queries(seeded: Session) -> None:
+    flt = DashboardFilter()
+    tagged = seeded.scalar(
+        select(func.count())
+        .select_from(NarrativeTag)
+        .where(NarrativeTag.narrative_id == "encirclement")
+    )
+    for by in ("source", "media_type", "language", "country"):
+        frame = queries.narrative_breakdown(seeded, "encirclement", flt, by, "week")
+        assert frame["articles"].sum() == tagged
+    top = queries.top_outlets(seeded, "encirclement", flt)
+    assert top["articles"].sum() == tagged
+    assert top["share_of_outlet"].between(0, 1).all()
+    co = queries.co_occurring(seeded, "encirclement", flt)
+    assert "encirclement" not in set(co["narrative_id"]) and not co.empty
+    assert co["share"].between(0, 1).all()
+    german = queries.co_occurring(seeded, "encirclement", DashboardFilter(languages=("de",)))
+    assert german["articles"].sum() < co["articles"].sum()
+    latest = queries.latest_articles(seeded, "encirclement", flt, limit=5)
+    assert len(latest) == 5
+    assert [a["day"] for a in latest] == sorted((a["day"] for a in latest), reverse=True)
+    assert latest[0]["evidence"][0]["text"].startswith("Moscow says")
+
+
+def test_latest_articles_keep_web_text_raw(seeded: Session) -> None:
+    add_hostile_article(seeded)
+    latest = queries.latest_articles(
+        seeded, "broken-promise", DashboardFilter(until=date(2025, 1, 20)), limit=50
+    )
+    hostile = [a for a in latest if a["title"] == HOSTILE_TITLE]
+    assert hostile and hostile[0]["evidence"][0]["text"].startswith(HOSTILE_TITLE + " NATO")
+
+
+def test_evidence_excerpts_tolerate_bad_offsets() -> None:
+    text = "a" * 10 + "EVIDENCE" + "b" * 10
+    good = queries.evidence_excerpts(text, [{"start": 10, "end": 18, "text": "EVIDENCE"}], 3)
+    assert good == [{"text": "EVIDENCE", "start": 10, "end": 18, "before": "aaa", "after": "bbb"}]
+    stale = queries.evidence_excerpts(text, [{"start": 500, "end": 510, "text": "old"}])
+    assert stale[0]["text"] == "old" and stale[0]["before"] == ""
+
+
+def test_outlet_daily_and_feed_health(seeded: Session) -> None:
+    flt = DashboardFilter()
+    daily = queries.outlet_daily(seeded, flt)
+    assert daily["articles"].sum() == SEED_ARTICLES
+    assert daily["outlet"].nunique() == 4
+    finished = datetime(2025, 2, 1, 6, tzinfo=UTC)
+    seeded.add(
+        CrawlRun(
+            run_id="r1",
+            source_id="src-00",
+            started_at=finished - timedelta(hours=1),
+            finished_at=finished,
+            status="ok",
+        )
+    )
+    seeded.add(
+        CrawlRun(
+            run_id="r2",
+            source_id="src-00",
+            started_at=finished + timedelta(hours=1),
+            finished_at=finished + timedelta(hours=2),
+            status="failed",
+            error_message="HTTP 503",
+        )
+    )
+    store.quarantine_items(
+        seeded,
+        [
+            QuarantineRecord(
+                url=f"https://outlet00.example/q/{i}",
+                source_id="src-00",
+                reasons=["too_short"],
+                fetched_at=finished,
+            )
+            for i in range(3)
+        ],
+    )
+    seeded.commit()
+    health = queries.feed_health(
+        seeded,
+        DashboardFilter(since=date(2020, 1, 1), until=date(2100, 1, 1)),
+        datetime(2025, 3, 1, tzinfo=UTC),
+    ).set_index("source_id")
+    row = health.loc["src-00"]
+    assert row["last_success"] == finished
+    assert row["last_status"] == "failed" and row["last_error"] == "HTTP 503"
+    assert row["quarantined"] == 3
+    assert row["quarantine_share"] == pytest.approx(3 / (row["articles"] + 3))
+    assert bool(health["last_success"].isna().loc["src-01"])
+    assert health.loc["src-01", "quarantine_share"] == 0
+
+
+def test_export_count_matches_the_export(seeded: Session) -> None:
+    eflt = ExportFilter(narratives=["encirclement"], language="de", since=date(2025, 1, 5))
+    out = io.StringIO()
+    written = write_export(seeded, "jsonl", out, eflt)
+    assert queries.count_articles(seeded, eflt) == written > 0
+    assert all(json.loads(line)["language"] == "de" for line in out.getvalue().splitlines())
+
+
+def test_read_only_engine_refuses_writes(seeded: Session, db_url: str) -> None:
+    engine = queries.make_read_only_engine(db_url)
+    try:
+        with Session(engine) as ro:
+            assert ro.scalar(select(func.count()).select_from(Article)) == SEED_ARTICLES
+            with pytest.raises(DBAPIError):
+                ro.execute(text("DELETE FROM daily_totals"))
+                ro.commit()
+    finally:
+        engine.dispose()
+
+
+def test_read_only_engine_does_not_create_a_missing_sqlite_file(tmp_path: object) -> None:
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "missing.sqlite3"
+    engine = queries.make_read_only_engine(f"sqlite:///{path}")
+    with pytest.raises(DBAPIError):
+        engine.connect()
+    engine.dispose()
+    assert not path.exists()
+
+
+def _source(source_id: str) -> SourceRecord:
+    return SourceRecord(
+        id=source_id,
+        name=source_id.upper(),
+        homepage=f"https://{source_id}.example/",
+        language="en",
+        country="GB",
+        media_type="commercial",
+        enabled=True,
+        config={},
+    )
