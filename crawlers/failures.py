@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
 
 from scrapy.exceptions import (
     CannotResolveHostError,
@@ -22,6 +23,7 @@ from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
 from crawlers.middlewares import RefusedRequest
+from crawlers.resolver import PRIVATE_ADDRESS, refused_reason
 
 # Content types an article page may have; anything else is skipped unread.
 TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "text/xml", "application/xml")
@@ -90,6 +92,10 @@ def classify(failure: Failure) -> tuple[str, str, int | None]:
     if isinstance(exc, DownloadCancelledError | CancelledError):
         return "too_large", detail, None
     if isinstance(exc, CannotResolveHostError | twisted_error.DNSLookupError):
+        request = getattr(failure, "request", None)
+        refused = refused_reason(urlsplit(request.url).hostname if request else None)
+        if refused or PRIVATE_ADDRESS in detail:  # crawlers.resolver refused the answer
+            return PRIVATE_ADDRESS, refused or detail, None
         return "dns_error", detail, None
     if isinstance(
         exc,

@@ -1,4 +1,4 @@
-"""Downloader middleware: refuse bad schemes, off-host requests and redirects."""
+"""Downloader middleware: refuse bad schemes, off-host requests and redirects; retries."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from urllib.parse import urljoin
 
 from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
@@ -60,3 +61,53 @@ class GuardMiddleware:
         if canonical_url(target) in {canonical_url(u) for u in chain}:
             raise RefusedRequest("redirect_loop", f"redirect loop via {' -> '.join(chain)}")
         return response
+
+
+# First pause before an in-run retry (s); it doubles for each further retry (0.5, 1, ...).
+BACKOFF_BASE_S = 0.5
+# No single pause longer than this (s), whatever RETRY_TIMES is.
+BACKOFF_MAX_S = 8.0
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's retries (5xx, 408, timeouts, resets) with exponential backoff.
+
+    A 429 or 503 that names a Retry-After is not retried in the run: the server said
+    when to come back, so the failure is recorded with it and a later run asks again
+    once it has elapsed (see ``narrmon.crawlruns.not_yet_due``).
+    """
+
+    async def process_response(  # type: ignore[override]
+        self, request: Request, response: Response
+    ) -> Request | Response:
+        """Retry a retryable status after a pause; leave Retry-After answers alone."""
+        if response.status in (429, 503) and response.headers.get(b"Retry-After"):
+            return response
+        result = super().process_response(request, response)
+        if isinstance(result, Request):
+            await pause(backoff_seconds(request))
+        return result
+
+    async def process_exception(  # type: ignore[override]
+        self, request: Request, exception: Exception
+    ) -> Request | Response | None:
+        """Retry a failed download (timeout, reset...) after a pause."""
+        result = super().process_exception(request, exception)
+        if isinstance(result, Request):
+            await pause(backoff_seconds(request))
+        return result
+
+
+async def pause(seconds: float) -> None:
+    """Sleep without blocking the reactor (other requests go on meanwhile)."""
+    from scrapy.utils.defer import maybe_deferred_to_future
+    from twisted.internet import reactor, task
+
+    # deferLater works on every reactor; awaiting it needs a future under asyncio.
+    await maybe_deferred_to_future(task.deferLater(reactor, seconds))  # type: ignore[arg-type]
+
+
+def backoff_seconds(request: Request) -> float:
+    """The pause before the next try of ``request``: doubles with each retry."""
+    tries = int(request.meta.get("retry_times", 0))
+    return float(min(BACKOFF_MAX_S, BACKOFF_BASE_S * 2**tries))

@@ -273,13 +273,13 @@ def mark_replayed(session: Session, quarantine_ids: Iterable[int]) -> None:
 
 
 def resolve_quarantine(session: Session, urls: Iterable[str]) -> None:
-    """Mark pending quarantine rows of URLs that have now been stored as replayed."""
+    """Mark pending or retry-waiting quarantine rows of URLs now stored as replayed."""
     url_list = list(urls)
     stamp = now_utc()
     for chunk in _chunks(url_list):
         for row in session.scalars(
             select(QuarantineItem).where(
-                QuarantineItem.url.in_(chunk), QuarantineItem.status == "pending"
+                QuarantineItem.url.in_(chunk), QuarantineItem.status.in_(("pending", "retry"))
             )
         ):
             row.status = "replayed"
@@ -311,8 +311,24 @@ def known_urls(session: Session, source_id: str) -> Iterable[str]:
             yield page_url
 
 
+def pending_retries(session: Session, source_id: str) -> int:
+    """How many article URLs of a source wait for a retry (429, 5xx, timeout, reset...)."""
+    rows = session.scalars(
+        select(QuarantineItem.payload).where(
+            QuarantineItem.source_id == source_id, QuarantineItem.status == "retry"
+        )
+    )
+    return sum(1 for payload in rows if (payload or {}).get("kind") != "feed")
+
+
 def feed_validators(session: Session, source_id: str) -> dict[str, dict[str, str | None]]:
-    """The conditional-GET validators (ETag, Last-Modified) per feed URL of a source."""
+    """The conditional-GET validators (ETag, Last-Modified) per feed URL of a source.
+
+    None while article URLs of the source wait for a retry: a feed answering
+    304 Not Modified would not list them again, so the feeds are read in full.
+    """
+    if pending_retries(session, source_id):
+        return {}
     return {
         row.feed_url: {"etag": row.etag, "last_modified": row.last_modified}
         for row in session.scalars(select(FeedState).where(FeedState.source_id == source_id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,15 @@ from models.schema import CrawlRun, QuarantineItem
 from narrmon.summary import SourceSummary
 
 
-def write_known_urls(session: Session, source_id: str, path: Path) -> int:
-    """Write the URLs the crawler must not fetch again: stored, or quarantined for good."""
+def write_known_urls(
+    session: Session, source_id: str, path: Path, *, now: datetime | None = None
+) -> int:
+    """Write the URLs the crawler must not fetch in this run.
+
+    Those stored, those quarantined for good, and those waiting for a retry whose
+    server asked (Retry-After on a 429 or 503) not to be asked again before a later time.
+    """
+    now = now or datetime.now(UTC)
     count = 0
     with path.open("w", encoding="utf-8") as fh:
         for url in store.known_urls(session, source_id):
@@ -28,7 +36,27 @@ def write_known_urls(session: Session, source_id: str, path: Path) -> int:
         ):
             fh.write(url + "\n")
             count += 1
+        for url in not_yet_due(session, source_id, now):
+            fh.write(url + "\n")
+            count += 1
     return count
+
+
+def not_yet_due(session: Session, source_id: str, now: datetime) -> list[str]:
+    """Retry-pending URLs whose Retry-After has not elapsed yet (skipped until it has)."""
+    waiting: list[str] = []
+    rows = session.execute(
+        select(QuarantineItem.url, QuarantineItem.fetched_at, QuarantineItem.payload).where(
+            QuarantineItem.source_id == source_id, QuarantineItem.status == "retry"
+        )
+    )
+    for url, fetched_at, payload in rows:
+        retry_after = (payload or {}).get("retry_after")
+        if not retry_after or fetched_at is None:
+            continue
+        if fetched_at + timedelta(seconds=float(retry_after)) > now:
+            waiting.append(url)
+    return waiting
 
 
 def begin_crawl_run(engine: Engine, run_id: str, source_id: str) -> None:

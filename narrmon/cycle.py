@@ -10,8 +10,8 @@ from __future__ import annotations
 import logging
 import secrets
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from crawlers.job import CrawlJob, CrawlResult
+from crawlers.job import PAGES_FILE, CrawlJob, CrawlResult
 from crawlers.registry import SourceConfig
 from crawlers.runner import run_crawl
 from models import migrate, store
@@ -30,7 +30,7 @@ from narrmon.database import open_engine
 from narrmon.errors import NarrmonError
 from narrmon.gating import warm_up_gate
 from narrmon.health import build_quality_docs
-from narrmon.ingest import ingest_crawl, rebuild_dirty
+from narrmon.ingest import PageTail, SourceIngest, rebuild_dirty
 from narrmon.locks import load_lock
 from narrmon.pages import make_pool
 from narrmon.settings import Settings
@@ -41,6 +41,12 @@ log = logging.getLogger(__name__)
 # Crawl processes at once: crawls wait on the network, so a few overlap well on two
 # cores; per-domain politeness is enforced inside each crawl.
 CRAWL_PARALLEL = 4
+# Pages handed to the extraction pool and not yet stored, over all sources: about 10 s of
+# extraction on two cores, so the pool keeps working while the first batch waits for the
+# Great Expectations import or a load commits, and memory stays flat with the run's size.
+MAX_IN_FLIGHT = 1000
+# How long the streaming loop sleeps when no crawl wrote a page and no chunk finished (s).
+STREAM_POLL_S = 0.05
 
 
 @dataclass
@@ -138,6 +144,57 @@ def taxonomy_version() -> str:
     return str(narratives.TAXONOMY_VERSION)
 
 
+@dataclass
+class _Stream:
+    """One source in a streaming run: its crawl, the tail of its pages file, its loader."""
+
+    source: SourceConfig
+    crawl: Future[CrawlResult]
+    tail: PageTail
+    ingest: SourceIngest
+
+
+def _stream_crawls(engine: Engine, run_id: str, streams: list[_Stream]) -> Iterator[SourceSummary]:
+    """Extract and load pages while their crawls still run; yield each finished source.
+
+    Pages go to the extraction pool as soon as a crawl archives them, so both cores work
+    from the first page; at most ``MAX_IN_FLIGHT`` pages wait between the pool and the
+    database, which keeps memory flat however many pages a run fetches.
+    """
+    active = list(streams)
+    while active:
+        moved = False
+        for st in list(active):
+            crawl_done = st.crawl.done()
+            gate_ready = st.ingest.ready_to_load()
+            # Until the gate is ready nothing loads, so extracted pages count too.
+            held = sum(
+                s.ingest.in_pool + (0 if gate_ready else len(s.ingest.ready)) for s in active
+            )
+            drained = False
+            if held < MAX_IN_FLIGHT:
+                pages = st.tail.read(MAX_IN_FLIGHT - held, final=crawl_done)
+                drained = crawl_done and st.tail.at_eof
+                moved = st.ingest.add_pages(pages) > 0 or moved
+            moved = st.ingest.poll() or moved
+            # Finish a source once its crawl is over, its file drained, its chunks all back
+            # and the gate ready: the loop never blocks on the pool or on the GX import.
+            if drained and not st.ingest.futures() and gate_ready:
+                result = st.crawl.result()  # a crawl that raised aborts the run, as before
+                src_summary = st.ingest.finish(result)
+                src_summary.crawl_seconds = float(result.stats.get("elapsed_s") or 0.0)
+                with st.ingest.lock():
+                    finish_crawl_run(engine, run_id, src_summary, result.stats)
+                active.remove(st)
+                moved = True
+                yield src_summary
+        if not moved:
+            waiting: list[Future[Any]] = [s.crawl for s in active if not s.crawl.done()]
+            for s in active:
+                waiting.extend(s.ingest.futures())
+            wait(waiting, timeout=STREAM_POLL_S, return_when=FIRST_COMPLETED)
+
+
 def run_cycle(
     settings: Settings,
     *,
@@ -153,31 +210,31 @@ def run_cycle(
         migrate.upgrade(settings.database_url)
         sync_catalogue(engine, read_sources(sources_path or settings.sources_path))
         version = taxonomy_version()
-        warm_up_gate(settings.data_dir)
+        gx_warm_up = warm_up_gate(settings.data_dir)
         pool = make_pool(settings.workers)
         try:
             with ThreadPoolExecutor(
                 max_workers=CRAWL_PARALLEL, thread_name_prefix="crawl"
             ) as crawls:
-                futures: dict[Future[CrawlResult], SourceConfig] = {
-                    crawls.submit(crawl_source, settings, engine, s, summary.run_id): s
-                    for s in sources
-                }
-                for future in as_completed(futures):
-                    source = futures[future]
-                    result = future.result()
-                    with load_lock(engine, settings.data_dir):
-                        src_summary = ingest_crawl(
+                streams = [
+                    _Stream(
+                        source,
+                        crawls.submit(crawl_source, settings, engine, source, summary.run_id),
+                        PageTail(settings.staging_dir / summary.run_id / source.id / PAGES_FILE),
+                        SourceIngest(
                             engine,
                             source,
-                            result,
                             summary.run_id,
                             pool,
                             taxonomy_version=version,
                             data_dir=settings.data_dir,
-                        )
-                        src_summary.crawl_seconds = float(result.stats.get("elapsed_s") or 0.0)
-                        finish_crawl_run(engine, summary.run_id, src_summary, result.stats)
+                            lock=lambda: load_lock(engine, settings.data_dir),
+                            ready_to_load=lambda: gx_warm_up is None or not gx_warm_up.is_alive(),
+                        ),
+                    )
+                    for source in sources
+                ]
+                for src_summary in _stream_crawls(engine, summary.run_id, streams):
                     summary.sources.append(src_summary)
                     if on_source is not None:
                         on_source(src_summary)

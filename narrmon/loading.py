@@ -290,6 +290,7 @@ def record_fetch_failures(
                 fetched_at=parse_time(failure.get("fetched_at")),
                 payload={
                     "page_url": failure["url"],
+                    "kind": failure.get("kind") or "article",
                     "status": failure.get("status"),
                     "retry_after": failure.get("retry_after"),
                     "retry": retry,

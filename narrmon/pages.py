@@ -120,6 +120,11 @@ def process_pages(tasks: Sequence[PageTask], pool: Executor | None) -> Iterator[
     yield from pool.map(process_page, tasks, chunksize=POOL_CHUNKSIZE)
 
 
+def process_chunk(tasks: Sequence[PageTask]) -> list[PageOutcome]:
+    """Process a few pages in one worker call (one pickling round trip for the chunk)."""
+    return [process_page(t) for t in tasks]
+
+
 def batched(outcomes: Iterator[PageOutcome], size: int) -> Iterator[list[PageOutcome]]:
     """Group a stream of outcomes into lists of ``size`` (the last may be shorter)."""
     batch: list[PageOutcome] = []

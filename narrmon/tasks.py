@@ -19,6 +19,7 @@ from narrmon.crawlruns import finish_crawl_run
 from narrmon.cycle import crawl_source, select_sources, taxonomy_version
 from narrmon.database import open_engine
 from narrmon.errors import NarrmonError
+from narrmon.gating import warm_up_gate
 from narrmon.ingest import ingest_crawl, rebuild_dirty
 from narrmon.locks import load_lock
 from narrmon.pages import make_pool
@@ -83,6 +84,11 @@ def ingest(crawled: dict[str, Any], settings: Settings | None = None) -> dict[st
     )
     engine = open_engine(settings.database_url)
     pool = make_pool(settings.workers)
+    # Import Great Expectations (seconds of CPU) before taking the database's load lock,
+    # not while holding it: parallel ingest tasks would otherwise queue behind each import.
+    warm_up = warm_up_gate(settings.data_dir)
+    if warm_up is not None:
+        warm_up.join()
     try:
         with load_lock(engine, settings.data_dir):
             summary = ingest_crawl(

@@ -145,12 +145,26 @@ def validate_batch(
             suite_results = next(iter(checkpoint_result.run_results.values()))
             result.docs_path = str(rt.docs_index)
         else:
-            suite_results = rt.validation.run(
-                batch_parameters={"dataframe": frame},
-                expectation_parameters=params,
-                result_format=RESULT_FORMAT,
-                run_id=run,
-            )
+            try:
+                suite_results = rt.validation.run(
+                    batch_parameters={"dataframe": frame},
+                    expectation_parameters=params,
+                    result_format=RESULT_FORMAT,
+                    run_id=run,
+                )
+            except Exception as exc:
+                # Another process re-saved the suite since this one loaded it: reload the
+                # stored objects once and validate again.
+                if "Freshness" not in type(exc).__name__:
+                    raise
+                log.info("quality: suite re-saved by another process; reloading it")
+                rt = runtime(data_dir, reload=True)
+                suite_results = rt.validation.run(
+                    batch_parameters={"dataframe": frame},
+                    expectation_parameters=params,
+                    result_format=RESULT_FORMAT,
+                    run_id=run,
+                )
             rt.pending_docs.append(result_identifier(run))
     validated = time.perf_counter()
     failures = _failures(suite_results)

@@ -10,6 +10,7 @@ process (module level), keyed by the quality directory.
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import threading
@@ -33,6 +34,8 @@ CHECKPOINT = "narrmon_articles_docs"
 DOCS_SITE = "narrmon"
 
 _lock = threading.Lock()
+# File beside the context that serialises builds across processes.
+BUILD_LOCK = ".build.lock"
 _gx: ModuleType | None = None
 _runtimes: dict[Path, Runtime] = {}
 
@@ -183,14 +186,26 @@ RESULT_FORMAT: dict[str, Any] = {
 }
 
 
-def runtime(data_dir: Path | str | None) -> Runtime:
-    """The Great Expectations runtime of ``<data_dir>/quality``, created on first use."""
+def runtime(data_dir: Path | str | None, *, reload: bool = False) -> Runtime:
+    """The Great Expectations runtime of ``<data_dir>/quality``, created on first use.
+
+    Building writes the suite and validation definition into the shared context folder,
+    so builds take a file lock: two processes starting together (two runs, or parallel
+    Airflow tasks) would otherwise each save their own, and the one that saved first would
+    find its objects stale at validation. ``reload`` rebuilds from what is stored.
+    """
     root = quality_dir(data_dir)
     with _lock:
-        found = _runtimes.get(root)
+        found = None if reload else _runtimes.get(root)
         if found is None:
-            with quiet():
-                found = _build(root)
+            root.mkdir(parents=True, exist_ok=True)
+            with (root / BUILD_LOCK).open("a+") as fh:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+                try:
+                    with quiet():
+                        found = _build(root)
+                finally:
+                    fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
             _runtimes[root] = found
         return found
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 from dataclasses import dataclass, field
 from functools import cache
+from urllib.parse import quote
 from xml.sax.saxutils import escape
 
 # Retry-After values the 429 and 503 routes send (seconds).
@@ -48,6 +49,7 @@ class FaultResponse:
     sleep_s: float = 0.0
     stream_bytes: int = 0  # send this many filler bytes instead of ``body``
     content_length: bool = True
+    reset: bool = False  # abort the connection (TCP RST) instead of answering
 
 
 def _html(title: str) -> bytes:
@@ -106,6 +108,72 @@ def billion_laughs_feed() -> bytes:
     ).encode()
 
 
+def _rss(encoding: str, links: list[str], title: str = "Вести: НАТО и расширение") -> str:
+    items = "".join(
+        f"<item><title>{escape(title)} {i}</title><link>{escape(u)}</link></item>"
+        for i, u in enumerate(links)
+    )
+    return (
+        f'<?xml version="1.0" encoding="{encoding}"?><rss version="2.0"><channel>'
+        f"<title>{escape(title)}</title><link>http://127.0.0.1/</link>{items}</channel></rss>"
+    )
+
+
+def encoded_feeds(origin: str) -> dict[str, bytes]:
+    """Feeds whose bytes and declared encoding agree or not, by route name.
+
+    The good ones link ``/_fault/ok?feed=<name>`` (one page each); the broken ones
+    must fail with a reason and no crash.
+    """
+
+    def ok(name: str) -> list[str]:
+        return [f"{origin}/_fault/ok?feed={name}"]
+
+    sitemap = (
+        '<?xml version="1.0" encoding="UTF-16"?>'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<url><loc>{escape(ok('utf16')[0])}</loc><lastmod>2025-03-03</lastmod></url></urlset>"
+    )
+    whole = _rss("utf-8", ok("truncated") * 3).encode("utf-8")
+    return {
+        # windows-1251 bytes under a UTF-8 declaration: invalid UTF-8, refused.
+        "feed-cp1251-as-utf8.xml": _rss("utf-8", ok("mislabelled")).encode("cp1251"),
+        # Declared correctly: decoded and parsed.
+        "feed-cp1251.xml": _rss("windows-1251", ok("cp1251")).encode("cp1251"),
+        # A sitemap in UTF-16 with a byte-order mark.
+        "sitemap-utf16.xml": sitemap.encode("utf-16"),
+        # An encoding nobody knows.
+        "feed-unknown-encoding.xml": _rss("x-klingon", ok("klingon")).encode("utf-8"),
+        # Cut mid-document, inside a multi-byte character.
+        "feed-truncated.xml": whole[: whole.index("НАТО".encode()) + 3],
+    }
+
+
+# Addresses a feed or a redirect may point a crawler at to reach internal services.
+PRIVATE_TARGETS = (
+    "http://169.254.169.254/latest/meta-data/",  # cloud metadata (link-local)
+    "http://10.0.0.1/admin",  # private network
+    "http://192.168.1.1/",  # private network
+    "http://127.0.0.2:{port}/internal",  # loopback, another address
+    "http://localhost:{port}/internal",  # loopback by name
+    "http://[::1]:{port}/internal",  # IPv6 loopback
+    "http://0.0.0.0:{port}/internal",  # "this host"
+)
+
+
+def private_targets(port: int) -> list[str]:
+    """:data:`PRIVATE_TARGETS` with the outlet's port filled in."""
+    return [t.format(port=port) for t in PRIVATE_TARGETS]
+
+
+def ssrf_feed(origin: str) -> bytes:
+    """A feed linking private addresses directly and through on-site redirects."""
+    port = int(origin.rsplit(":", 1)[1])
+    links = private_targets(port)
+    links += [f"{origin}/_fault/redirect?to={quote(t, safe='')}" for t in private_targets(port)]
+    return _rss("utf-8", links, "internal").encode("utf-8")
+
+
 MALFORMED_FEED = (
     b'<?xml version="1.0"?><rss version="2.0"><channel><title>broken</title>'
     b"<item><title>unterminated <link>http://127.0.0.1/a</link></item>"
@@ -124,6 +192,8 @@ def handle(name: str, query: dict[str, str], origin: str, offsite_origin: str) -
         return FaultResponse(503, {**html, "Retry-After": str(RETRY_AFTER_503)}, _html("busy"))
     if name == "ok":
         return FaultResponse(200, html, _html("A perfectly good page"))
+    if name == "reset":
+        return FaultResponse(0, reset=True)
     if name == "slow":
         seconds = float(query.get("s", SLOW_DEFAULT_S))
         return FaultResponse(200, html, _html("finally"), sleep_s=seconds)
@@ -144,6 +214,13 @@ def handle(name: str, query: dict[str, str], origin: str, offsite_origin: str) -
         return FaultResponse(302, {"Location": "/_fault/loop"})
     if name == "scheme":
         return FaultResponse(302, {"Location": "ftp://127.0.0.1/file.html"})
+    if name == "redirect":
+        return FaultResponse(302, {"Location": query.get("to", "/")})
+    if name == "feed-ssrf.xml":
+        return FaultResponse(200, xml, ssrf_feed(origin))
+    encoded = encoded_feeds(origin)
+    if name in encoded:
+        return FaultResponse(200, {"Content-Type": "application/xml"}, encoded[name])
     if name == "feed.xml":
         return FaultResponse(200, xml, fault_feed(origin, offsite_origin))
     if name == "feed-malformed.xml":

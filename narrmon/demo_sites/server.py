@@ -10,8 +10,11 @@ crawler sent (User-Agent, If-None-Match, If-Modified-Since).
 from __future__ import annotations
 
 import hashlib
+import socket
+import struct
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -23,6 +26,10 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from narrmon.demo_sites import faults
 from narrmon.demo_sites.generate import OUTLETS_DIR, SiteManifest, render_sources
 from narrmon.demo_sites.outlets import OFFSITE_ID, origin_token
+
+# A fault injector: (outlet id, request path without query) -> the fault to answer
+# with, or None to serve the request normally.
+Injector = Callable[[str, str], "faults.FaultResponse | None"]
 
 # Write huge fault bodies in 64 KiB chunks.
 CHUNK = 64 * 1024
@@ -103,6 +110,10 @@ class _Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         path = unquote(parts.path)
         try:
+            injected = self.group.inject(self.outlet_id, path) if self.group.inject else None
+            if injected is not None:
+                self._answer(rec, injected, head)
+                return
             if path.startswith("/_fault/"):
                 self._fault(rec, path[len("/_fault/") :], dict(parse_qsl(parts.query)), head)
                 return
@@ -185,9 +196,17 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _fault(self, rec: RequestRecord, name: str, query: dict[str, str], head: bool) -> None:
         origin = self.group.origins[self.outlet_id]
-        resp = faults.handle(name, query, origin, self.group.origins[OFFSITE_ID])
+        self._answer(rec, faults.handle(name, query, origin, self.group.origins[OFFSITE_ID]), head)
+
+    def _answer(self, rec: RequestRecord, resp: faults.FaultResponse, head: bool) -> None:
         if resp.sleep_s:
             time.sleep(resp.sleep_s)
+        if resp.reset:
+            # SO_LINGER 0: close() sends a TCP RST, the client sees "connection reset".
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+            self.close_connection = True
+            return
         if not resp.stream_bytes:
             self._send(rec, resp.status, resp.headers, resp.body, head)
             return
@@ -219,6 +238,8 @@ class SiteServer:
         self.manifest = SiteManifest.load(self.root)
         self.host = host
         self.log: list[RequestRecord] = []
+        # Set by tests to answer chosen requests with a fault (see :data:`Injector`).
+        self.inject: Injector | None = None
         self.origins: dict[str, str] = {}
         self._servers: list[ThreadingHTTPServer] = []
         self._threads: list[threading.Thread] = []

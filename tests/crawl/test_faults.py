@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ import pytest
 
 from crawlers import CrawlJob, CrawlResult, run_crawl
 from narrmon.demo_sites import OFFSITE_ID, SiteServer
-from narrmon.demo_sites.faults import EXPECTED_REASONS, RETRY_AFTER_429
+from narrmon.demo_sites.faults import EXPECTED_REASONS, RETRY_AFTER_429, RETRY_AFTER_503
 
 MakeJob = Callable[..., CrawlJob]
 # Wall-clock cap on one test crawl (they take 2–5 s on loopback).
@@ -109,3 +110,26 @@ def test_run_crawl_timeout_keeps_partial_outputs(
     assert result.timed_out and not result.ok
     assert result.pages > 0  # what was fetched before the stop is kept
     assert result.pages == len(result.read_pages())
+
+
+def test_retries_back_off_and_retry_after_waits_for_a_later_run(
+    fault_run: tuple[CrawlJob, CrawlResult, str], server: SiteServer
+) -> None:
+    job, result, origin = fault_run
+
+    def hits(path: str) -> list[float]:
+        return sorted(
+            h.at
+            for h in server.requests("rundschau", path)
+            if h.headers.get("user-agent") == job.user_agent
+        )
+
+    # 429 and 503 with Retry-After: asked once, the wait recorded for a later run.
+    assert len(hits("/_fault/429")) == 1 and len(hits("/_fault/503")) == 1
+    failures = {f["url"]: f for f in result.read_failures()}
+    assert failures[origin + "/_fault/503"]["retry_after"] == RETRY_AFTER_503
+    # Other 5xx: tried three times, 0.5 s then 1 s apart (exponential backoff).
+    tries = hits("/_fault/500")
+    assert len(tries) == 3, tries
+    gaps = [later - earlier for earlier, later in itertools.pairwise(tries)]
+    assert gaps[0] >= 0.45 and gaps[1] >= 0.95, gaps

@@ -17,9 +17,10 @@ from sqlalchemy import func, select
 from crawlers.urls import canonical_url
 from models.db import make_engine, session_factory
 from models.rollups import rebuild_rollups
-from models.schema import Article, DailyRollup, NarrativeTag
+from models.schema import Article, NarrativeTag
 from narrmon.demo_sites import SiteServer, generate_sites, serve_sites
 from narrmon.settings import Settings
+from tests.ingest.rollup_check import rollup_rows
 
 # Enough pages that the load is still running when the test kills it.
 ARTICLES_PER_OUTLET = 40
@@ -81,34 +82,10 @@ def assert_consistent(db_url: str, expected: set[str]) -> None:
             )
         ).all()
         assert all(n == 1 for *_, n in per_pair)
-        stored = sorted(
-            tuple(r)
-            for r in s.execute(
-                select(
-                    DailyRollup.day,
-                    DailyRollup.narrative_id,
-                    DailyRollup.source_id,
-                    DailyRollup.language,
-                    DailyRollup.articles,
-                    DailyRollup.unique_stories,
-                )
-            )
-        )
+        stored = rollup_rows(s)
         lo, hi = s.execute(select(func.min(Article.day), func.max(Article.day))).one()
         rebuild_rollups(s, lo, hi)
-        rebuilt = sorted(
-            tuple(r)
-            for r in s.execute(
-                select(
-                    DailyRollup.day,
-                    DailyRollup.narrative_id,
-                    DailyRollup.source_id,
-                    DailyRollup.language,
-                    DailyRollup.articles,
-                    DailyRollup.unique_stories,
-                )
-            )
-        )
+        rebuilt = rollup_rows(s)
         s.rollback()
         assert stored == rebuilt
     engine.dispose()
