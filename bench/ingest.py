@@ -93,6 +93,8 @@ class TreeSampler:
     def __init__(self, pid: int) -> None:
         self.root = psutil.Process(pid)
         self.peak = 0
+        # Largest RSS any one process of each role reached: attributes growth to a role.
+        self.peak_by_role: dict[str, int] = {}
         self.cpu: dict[int, tuple[str, float]] = {}
         self._roles: dict[int, str] = {}
         self._forkservers: set[int] = set()
@@ -116,6 +118,7 @@ class TreeSampler:
                     if role is None:
                         role = self._roles[p.pid] = _role(p, self.root.pid, self._forkservers)
                     self.cpu[p.pid] = (role, t.user + t.system)
+                    self.peak_by_role[role] = max(self.peak_by_role.get(role, 0), rss)
                     if role != "profiler":
                         total += rss
             self.peak = max(self.peak, total)
@@ -137,6 +140,7 @@ class RunFigures:
 
     seconds: float
     peak_rss: int
+    peak_by_role: dict[str, int]
     cpu: dict[str, float]
     cpu_total: float
     summary: dict[str, Any]
@@ -172,7 +176,7 @@ def end_to_end(
         raise RuntimeError(f"narrmon run failed: {err[-2000:]}")
     total = sum(v for k, v in cpu.items() if k != "profiler")
     summary, _ = json.JSONDecoder().raw_decode(out[out.index("{") :])  # py-spy adds a line
-    return RunFigures(elapsed, peak, cpu, total, summary)
+    return RunFigures(elapsed, peak, dict(sampler.peak_by_role), cpu, total, summary)
 
 
 class FixtureServer:
@@ -343,6 +347,7 @@ def main(argv: list[str] | None = None) -> int:
                     "cpu_server": server_cpu,
                     "db_bytes": db_bytes,
                     **{f"cpu_{k}": v for k, v in run.cpu.items()},
+                    **{f"rss_{k}": v / 2**20 for k, v in run.peak_by_role.items()},
                 }
                 if profile is None:
                     rows.append(row)
@@ -360,6 +365,11 @@ def main(argv: list[str] | None = None) -> int:
     cpu_rows = [
         f"| CPU: {k[4:]} | {med(k):.1f} s ({med(k) / n * 1000:.1f} ms/page) |"
         for k in cpu_keys
+        if med(k) > 0
+    ]
+    rss_rows = [
+        f"| peak RSS of one {k[4:]} process | {med(k):.0f} MB |"
+        for k in ("rss_parent", "rss_crawl", "rss_workers", "rss_forkserver")
         if med(k) > 0
     ]
     lines = [
@@ -383,6 +393,7 @@ def main(argv: list[str] | None = None) -> int:
         f"| database load time (summed over batches) | {med('load_s'):.1f} s |",
         f"| crawl time (summed over sources, overlaps extraction) | {med('crawl_s'):.1f} s |",
         f"| peak RSS of the whole process tree | {med('peak_mb'):.0f} MB |",
+        *rss_rows,
         f"| CPU of `narrmon run` and its processes | {med('cpu_total'):.1f} s "
         f"({med('cpu_total') / n * 1000:.1f} ms/page) |",
         *cpu_rows,
