@@ -55,6 +55,16 @@ LABELS = TAXONOMY_LABELS
 pytestmark = pytest.mark.slow
 
 
+def _stop(proc: subprocess.Popen[Any]) -> None:
+    """Terminate a server or browser process; kill it if it lingers past the grace time."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)  # Streamlit and Chromium exit within a few seconds
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def _chromium() -> str:
     path = shutil.which("chromium") or (
         "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
@@ -154,12 +164,7 @@ def dashboard_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterato
         _wait_until("the Streamlit server", SERVER_START_S, healthy)
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        _stop(proc)
         log.close()
 
 
@@ -187,12 +192,7 @@ def browser(tmp_path: Path) -> Iterator[DevTools]:
             tools.call("Runtime.enable")
             yield tools
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        _stop(proc)
 
 
 def _date(y: int, m: int, d: int) -> Any:
