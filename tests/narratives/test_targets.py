@@ -69,8 +69,10 @@ def test_throughput_800_word_articles() -> None:
         tag(text, lang)
     best = float("inf")
     for _ in range(3):  # best of three: the machine is shared
-        t0 = time.process_time()
+        # This thread's CPU time only: process_time() would also count threads earlier
+        # tests left running in the pytest process (it read 185/s in one CI run).
+        t0 = time.thread_time()
         for text, lang in docs:
             tag(text, lang)
-        best = min(best, time.process_time() - t0)
+        best = min(best, time.thread_time() - t0)
     assert len(docs) / best >= TARGET_ARTICLES_PER_SECOND
