@@ -1,7 +1,9 @@
-"""Run one crawl job in a fresh Python process and collect its outputs.
+"""Run crawl jobs in a fresh Python process and collect their outputs.
 
-The Twisted reactor cannot be restarted, so every crawl gets its own process
-(``python -m crawlers.crawl JOB.json``). This module never imports Scrapy.
+The Twisted reactor cannot be restarted, so every crawl process is new
+(``python -m crawlers.crawl JOB.json ...``): one job (an Airflow task crawls one
+source) or several that crawl concurrently on one reactor (``narrmon run``).
+This module never imports Scrapy.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -39,11 +42,30 @@ def run_crawl(job: CrawlJob, timeout: float | None = None) -> CrawlResult:
     (then terminates the crawl, keeping what it already wrote) and parses
     ``pages.jsonl``, ``failures.jsonl``, ``feeds.jsonl`` and ``stats.json``.
     """
-    out = Path(job.out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    Path(job.archive_path).parent.mkdir(parents=True, exist_ok=True)
-    job_path = job.write(out / "job.json")
-    cmd = [sys.executable, "-m", "crawlers.crawl", str(job_path)]
+    return run_crawls([job], timeout)[0]
+
+
+def run_crawls(
+    jobs: list[CrawlJob], timeout: float | None = None, log_path: Path | None = None
+) -> list[CrawlResult]:
+    """Run ``jobs`` concurrently in one crawl subprocess; one result per job, in order.
+
+    One process for many sources: one interpreter start-up and one Scrapy import
+    instead of one per source, and the memory of one process. ``timeout`` bounds the
+    whole process (the crawls run side by side, so each gets all of it); ``log_path``
+    receives the log of every crawler (default: the first job's ``crawl.log``).
+    """
+    if not jobs:
+        return []
+    cmd = [sys.executable, "-m", "crawlers.crawl"]
+    if log_path is not None:
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        cmd += ["--log", str(log_path)]
+    for job in jobs:
+        out = Path(job.out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        Path(job.archive_path).parent.mkdir(parents=True, exist_ok=True)
+        cmd.append(str(job.write(out / "job.json")))
     env = dict(os.environ)
     project_root = str(Path(__file__).resolve().parent.parent)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (project_root, env.get("PYTHONPATH", "")) if p)
@@ -57,7 +79,13 @@ def run_crawl(job: CrawlJob, timeout: float | None = None) -> CrawlResult:
             timed_out = True
             stderr = _stop(proc)
         code = proc.returncode
-    return collect_result(job, code, stderr or "", timed_out=timed_out)
+    results = [collect_result(job, code, stderr or "", timed_out=timed_out) for job in jobs]
+    # The process fails as a whole when any of its crawls did not finish; a crawl that
+    # did finish (and was not cut short) keeps a clean exit of its own.
+    return [
+        replace(r, exit_code=0) if r.finish_reason is not None and not timed_out else r
+        for r in results
+    ]
 
 
 def _stop(proc: subprocess.Popen[str]) -> str:

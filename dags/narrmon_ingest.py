@@ -25,8 +25,8 @@ NARRMON_DATABASE = Asset(name="narrmon_database", uri="narrmon://database")
 # items, so an hour never lets a busy outlet's items scroll off a feed.
 SCHEDULE = os.environ.get("NARRMON_INGEST_SCHEDULE") or "@hourly"
 # Crawl tasks of one run at once: crawls mostly wait on the network, so four overlap
-# well on two cores (the CLI's CRAWL_PARALLEL); per-host politeness is enforced inside
-# each crawl (delay, AutoThrottle, robots.txt).
+# well on two cores; per-host politeness is enforced inside each crawl (delay,
+# AutoThrottle, robots.txt).
 CRAWL_CONCURRENCY = int(os.environ.get("NARRMON_CRAWL_CONCURRENCY") or "4")
 # A crawl process is stopped after NARRMON_CRAWL_TIMEOUT; the task gets ten more
 # minutes for job set-up and staging before Airflow kills it.

@@ -21,7 +21,7 @@ from sqlalchemy import Engine
 
 from crawlers.job import PAGES_FILE, CrawlJob, CrawlResult
 from crawlers.registry import SourceConfig
-from crawlers.runner import run_crawl
+from crawlers.runner import run_crawls
 from models import migrate, store
 from models.db import session_factory
 from narrmon.bootstrap import read_sources, sync_catalogue
@@ -38,9 +38,8 @@ from narrmon.summary import SourceSummary
 
 log = logging.getLogger(__name__)
 
-# Crawl processes at once: crawls wait on the network, so a few overlap well on two
-# cores; per-domain politeness is enforced inside each crawl.
-CRAWL_PARALLEL = 4
+# Log of the run's crawl process (all sources), under the run's staging folder.
+CRAWL_LOG = "crawl.log"
 # Pages handed to the extraction pool and not yet stored, over all sources: about 10 s of
 # extraction on two cores, so the pool keeps working while the first batch waits for the
 # Great Expectations import or a load commits, and memory stays flat with the run's size.
@@ -103,10 +102,10 @@ def select_sources(
     return [s for s in sources if s.enabled]
 
 
-def crawl_source(
+def prepare_crawl(
     settings: Settings, engine: Engine, source: SourceConfig, run_id: str
-) -> CrawlResult:
-    """Crawl one source in its own process; outputs land under the staging folder."""
+) -> CrawlJob:
+    """The crawl job of one source: validators and known URLs read, crawl run begun."""
     out_dir = settings.staging_dir / run_id / source.id
     out_dir.mkdir(parents=True, exist_ok=True)
     known = out_dir / "known_urls.txt"
@@ -114,7 +113,8 @@ def crawl_source(
         validators = store.feed_validators(session, source.id)
         n_known = write_known_urls(session, source.id, known)
     begin_crawl_run(engine, run_id, source.id)
-    job = CrawlJob(
+    log.info("crawl %s: %d feeds, %d URLs already known", source.id, len(source.feeds), n_known)
+    return CrawlJob(
         run_id=run_id,
         source=source.to_dict(),
         out_dir=str(out_dir),
@@ -123,18 +123,32 @@ def crawl_source(
         validators=validators,
         known_urls_file=str(known),
     )
-    log.info("crawl %s: %d feeds, %d URLs already known", source.id, len(source.feeds), n_known)
+
+
+def crawl_source(
+    settings: Settings, engine: Engine, source: SourceConfig, run_id: str
+) -> CrawlResult:
+    """Crawl one source in its own process; outputs land under the staging folder."""
+    return crawl_sources(settings, [prepare_crawl(settings, engine, source, run_id)])[0]
+
+
+def crawl_sources(settings: Settings, jobs: list[CrawlJob]) -> list[CrawlResult]:
+    """Crawl the jobs' sources concurrently in one process; one result per job, in order."""
     started = time.monotonic()
-    result = run_crawl(job, timeout=settings.crawl_timeout)
-    log.info(
-        "crawl %s finished in %.1fs: %d pages, %d failures, exit %d",
-        source.id,
-        time.monotonic() - started,
-        result.pages,
-        result.failures,
-        result.exit_code,
-    )
-    return result
+    log_path = None
+    if len(jobs) > 1:
+        log_path = Path(jobs[0].out_dir).parent / CRAWL_LOG
+    results = run_crawls(jobs, timeout=settings.crawl_timeout, log_path=log_path)
+    for job, result in zip(jobs, results, strict=True):
+        log.info(
+            "crawl %s finished in %.1fs: %d pages, %d failures, exit %d",
+            job.source["id"],
+            float(result.stats.get("elapsed_s") or time.monotonic() - started),
+            result.pages,
+            result.failures,
+            result.exit_code,
+        )
+    return results
 
 
 def taxonomy_version() -> str:
@@ -195,6 +209,21 @@ def _stream_crawls(engine: Engine, run_id: str, streams: list[_Stream]) -> Itera
             wait(waiting, timeout=STREAM_POLL_S, return_when=FIRST_COMPLETED)
 
 
+def _one_result(group: Future[list[CrawlResult]], index: int) -> Future[CrawlResult]:
+    """A future for one job's result of a crawl process that runs several jobs."""
+    one: Future[CrawlResult] = Future()
+
+    def settle(done: Future[list[CrawlResult]]) -> None:
+        exc = done.exception()
+        if exc is not None:
+            one.set_exception(exc)
+        else:
+            one.set_result(done.result()[index])
+
+    group.add_done_callback(settle)
+    return one
+
+
 def run_cycle(
     settings: Settings,
     *,
@@ -213,14 +242,16 @@ def run_cycle(
         gx_warm_up = warm_up_gate(settings.data_dir)
         pool = make_pool(settings.workers)
         try:
-            with ThreadPoolExecutor(
-                max_workers=CRAWL_PARALLEL, thread_name_prefix="crawl"
-            ) as crawls:
+            jobs = [prepare_crawl(settings, engine, src, summary.run_id) for src in sources]
+            # All sources crawl side by side in one process (one Scrapy start-up, one
+            # process's memory); each source's pages stream to the pool as they arrive.
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="crawl") as crawls:
+                group = crawls.submit(crawl_sources, settings, jobs)
                 streams = [
                     _Stream(
                         source,
-                        crawls.submit(crawl_source, settings, engine, source, summary.run_id),
-                        PageTail(settings.staging_dir / summary.run_id / source.id / PAGES_FILE),
+                        _one_result(group, i),
+                        PageTail(Path(job.out_dir) / PAGES_FILE),
                         SourceIngest(
                             engine,
                             source,
@@ -232,7 +263,7 @@ def run_cycle(
                             ready_to_load=lambda: gx_warm_up is None or not gx_warm_up.is_alive(),
                         ),
                     )
-                    for source in sources
+                    for i, (source, job) in enumerate(zip(sources, jobs, strict=True))
                 ]
                 for src_summary in _stream_crawls(engine, summary.run_id, streams):
                     summary.sources.append(src_summary)

@@ -56,7 +56,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "NARRMON_CRAWL_TIMEOUT",
         "3600",
-        "Seconds one source's crawl may take before it is stopped and marked failed.",
+        "Seconds a crawl process may take before it is stopped and marked failed (all sources"
+        " of a `narrmon run` crawl side by side in one process).",
     ),
     Setting("NARRMON_LOG_LEVEL", "INFO", "Log level of the CLI and the crawl processes."),
     Setting(
