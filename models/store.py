@@ -154,13 +154,16 @@ def upsert_articles(
             values[f"sim_band{i}"] = None if sim is None else sim[i]
         to_write.append(values)
 
-    for chunk in _chunks(to_write):
-        stmt = _insert(session, Article).values(list(chunk))
+    if to_write:
+        # One statement executed with many parameter sets: SQLAlchemy compiles it once
+        # (cached) and batches the rows ("insertmanyvalues"); a multi-row VALUES clause
+        # was compiled anew for every batch, ~1 ms of CPU per article.
+        stmt = _insert(session, Article)
         stmt = stmt.on_conflict_do_update(
             index_elements=[Article.url],
             set_={c: stmt.excluded[c] for c in _ARTICLE_UPDATABLE},
         ).returning(Article.id, Article.url)
-        for row in session.execute(stmt):
+        for row in session.execute(stmt, to_write):
             result[row.url] = (row.id, statuses[row.url])
     return result
 
@@ -211,8 +214,8 @@ def replace_tags(
                     "source_id": source_id,
                 }
             )
-    for chunk in _chunks(rows):
-        session.execute(_insert(session, NarrativeTag).values(list(chunk)))
+    if rows:
+        session.execute(_insert(session, NarrativeTag), rows)
     return len(rows)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -49,29 +50,63 @@ def near_duplicate_story(
     session: Session, simhash: int, day: date, *, exclude_urls: Sequence[str] = ()
 ) -> str | None:
     """The story id of a stored article within MAX_DISTANCE of ``simhash`` near ``day``."""
-    b = bands(simhash)
-    stmt = (
-        select(Article.story_id, Article.simhash)
-        .where(
+    found = near_duplicate_stories(session, [("", simhash, day)], exclude_urls=exclude_urls)
+    return found.get("")
+
+
+# Probes per lookup query: four IN lists of at most this many band values each.
+PROBES_PER_QUERY = 250
+
+
+def near_duplicate_stories(
+    session: Session,
+    probes: Sequence[tuple[str, int, date]],
+    *,
+    exclude_urls: Sequence[str] = (),
+) -> dict[str, str]:
+    """Near-duplicate lookups for many articles at once: ``{url: story id}``.
+
+    Each probe is ``(url, simhash, day)``; its answer is the story of the stored article
+    (not at that URL nor in ``exclude_urls``) within MAX_DISTANCE and WINDOW_DAYS, the
+    nearest one, the earliest stored on a tie. Probes without one are left out. One
+    query per PROBES_PER_QUERY probes instead of one per article.
+    """
+    found: dict[str, str] = {}
+    excluded = set(exclude_urls)
+    window = timedelta(days=WINDOW_DAYS)
+    for start in range(0, len(probes), PROBES_PER_QUERY):
+        chunk = probes[start : start + PROBES_PER_QUERY]
+        probe_bands = [bands(h) for _, h, _ in chunk]
+        band_columns = (Article.sim_band0, Article.sim_band1, Article.sim_band2, Article.sim_band3)
+        stmt = select(
+            Article.id, Article.url, Article.story_id, Article.simhash, Article.day
+        ).where(
             or_(
-                Article.sim_band0 == b[0],
-                Article.sim_band1 == b[1],
-                Article.sim_band2 == b[2],
-                Article.sim_band3 == b[3],
+                *(
+                    col.in_(sorted({b[i] for b in probe_bands}))
+                    for i, col in enumerate(band_columns)
+                )
             ),
             Article.day.between(
-                day - timedelta(days=WINDOW_DAYS), day + timedelta(days=WINDOW_DAYS)
+                min(d for *_, d in chunk) - window, max(d for *_, d in chunk) + window
             ),
         )
-        .order_by(Article.id)
-    )
-    if exclude_urls:
-        stmt = stmt.where(Article.url.not_in(list(exclude_urls)))
-    best: tuple[int, str] | None = None
-    for story_id, other in session.execute(stmt):
-        if other is None:
-            continue
-        d = distance(simhash, other)
-        if d <= MAX_DISTANCE and (best is None or d < best[0]):
-            best = (d, story_id)
-    return None if best is None else best[1]
+        # Stored rows by (band number, band value), in id order.
+        by_band: dict[tuple[int, int], list[Any]] = {}
+        for row in session.execute(stmt.order_by(Article.id)):
+            if row.simhash is None:
+                continue
+            for i, band in enumerate(bands(row.simhash)):
+                by_band.setdefault((i, band), []).append(row)
+        for (url, simhash, day), pb in zip(chunk, probe_bands, strict=True):
+            best: tuple[int, int, str] | None = None
+            for i in range(BANDS):
+                for row in by_band.get((i, pb[i]), ()):
+                    if row.url == url or row.url in excluded or abs(row.day - day) > window:
+                        continue
+                    d = distance(simhash, row.simhash)
+                    if d <= MAX_DISTANCE and (best is None or (d, row.id) < best[:2]):
+                        best = (d, row.id, row.story_id)
+            if best is not None:
+                found[url] = best[2]
+    return found

@@ -22,7 +22,7 @@ from models import store
 from models.records import ArticleRecord, QuarantineRecord, TagRecord
 from models.rollups import mark_dirty
 from models.schema import QuarantineItem
-from models.stories import MAX_DISTANCE, distance, near_duplicate_story
+from models.stories import MAX_DISTANCE, distance, near_duplicate_stories
 from narrmon.gating import GateItem, gate_items
 from narrmon.pages import PageOutcome
 from narrmon.summary import SourceSummary
@@ -208,6 +208,15 @@ def load_outcomes(
 
     to_store: list[ArticleRecord] = []
     batch_hashes: list[tuple[int, str]] = []  # (simhash, story id) stored in this batch
+    # Near copies among stored articles, looked up for the whole batch in one query.
+    stored_near = near_duplicate_stories(
+        session,
+        [
+            (url, record.simhash, record.day)
+            for url, (_, record, _) in candidates.items()
+            if record.simhash is not None and url not in verdict.failed
+        ],
+    )
     for url, (outcome, record, _tags) in candidates.items():
         reasons = verdict.failed.get(url)
         if reasons:
@@ -223,7 +232,9 @@ def load_outcomes(
                 )
             )
             continue
-        story = stored_stories.get(record.content_hash) or near_story(session, record, batch_hashes)
+        story = stored_stories.get(record.content_hash) or near_story(
+            record, batch_hashes, stored_near
+        )
         if story is not None:  # a copy of a story stored under another URL
             summary.syndicated += 1
             if story != record.story_id:
@@ -255,15 +266,16 @@ def load_outcomes(
 
 
 def near_story(
-    session: Session, record: ArticleRecord, batch: Sequence[tuple[int, str]]
+    record: ArticleRecord, batch: Sequence[tuple[int, str]], stored: dict[str, str]
 ) -> str | None:
-    """The story a near-copy belongs to: in this batch first, else among stored articles."""
+    """The story a near-copy belongs to: in this batch first, else among stored articles
+    (``stored``: the batch's answers from :func:`models.stories.near_duplicate_stories`)."""
     if record.simhash is None:
         return None
     for other, story in batch:
         if distance(record.simhash, other) <= MAX_DISTANCE:
             return story
-    return near_duplicate_story(session, record.simhash, record.day, exclude_urls=[record.url])
+    return stored.get(record.url)
 
 
 def record_fetch_failures(

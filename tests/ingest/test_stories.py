@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -11,8 +11,15 @@ from sqlalchemy.orm import Session
 from crawlers.extraction import ExtractedArticle
 from crawlers.registry import parse_sources
 from models import store
+from models.records import ArticleRecord
 from models.schema import Article
-from models.stories import bands, distance, near_duplicate_story, to_signed64
+from models.stories import (
+    bands,
+    distance,
+    near_duplicate_stories,
+    near_duplicate_story,
+    to_signed64,
+)
 from narrmon.bootstrap import source_record
 from narrmon.loading import load_outcomes
 from narrmon.pages import PageOutcome, PageTask, text_simhash
@@ -135,3 +142,56 @@ def test_copies_across_outlets_share_a_story(session: Session, tmp_path: Path) -
     assert sim is not None
     assert near_duplicate_story(session, sim, datetime(2025, 5, 7).date()) == original
     assert near_duplicate_story(session, sim, datetime(2025, 7, 1).date()) is None
+
+
+def _stored(url: str, simhash: int, day: int, story: str) -> ArticleRecord:
+    when = datetime(2025, 5, day, 9, tzinfo=UTC)
+    return ArticleRecord(
+        url=url,
+        source_id="wire",
+        text=url,
+        fetched_at=when,
+        content_hash=url,
+        story_id=story,
+        extractor_version="test/1",
+        published_at=when,
+        simhash=simhash,
+    )
+
+
+def test_batched_near_duplicate_lookup(session: Session) -> None:
+    """Many probes in one query: nearest first, earliest on a tie, own URL and far days out."""
+    store.sync_sources(session, [source_record(s) for s in SOURCES])
+    base = 0x0F0F_1234_5678_9ABC
+    store.upsert_articles(
+        session,
+        [
+            _stored("https://wire.example/far", base ^ 0b111, 10, "s-far"),  # distance 3
+            _stored("https://wire.example/near", base ^ 0b1, 10, "s-near"),  # distance 1
+            _stored("https://wire.example/tie", base ^ 0b10, 10, "s-tie"),  # distance 1, later
+            _stored("https://wire.example/self", base, 10, "s-self"),  # the probe's own URL
+            _stored("https://wire.example/old", base ^ (0b1 << 40), 1, "s-old"),  # 9 days before
+        ],
+    )
+    session.flush()
+    unrelated = base ^ 0xFFFF_0000_FFFF_0000  # 32 bits away, shares two bands
+    found = near_duplicate_stories(
+        session,
+        [
+            ("https://wire.example/self", base, date(2025, 5, 10)),
+            ("https://paper.example/late", base ^ (0b1 << 40), date(2025, 5, 12)),
+            ("https://paper.example/unrelated", unrelated, date(2025, 5, 10)),
+        ],
+    )
+    assert found == {
+        "https://wire.example/self": "s-near",
+        "https://paper.example/late": "s-self",  # distance 1; "old" is out of the window
+    }
+    # The single lookup is the same query with one probe.
+    assert near_duplicate_story(session, base, date(2025, 5, 10)) == "s-self"
+    assert (
+        near_duplicate_story(
+            session, base, date(2025, 5, 10), exclude_urls=["https://wire.example/self"]
+        )
+        == "s-near"
+    )
