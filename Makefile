@@ -68,6 +68,7 @@ bench-ingest: install ## end-to-end `narrmon run` vs the extraction limit (1,000
 		--markdown docs/bench/ingest-5000-sqlite.md
 	$(PY) -m bench.profile_summary /tmp/narrmon-ingest-5000.stacks --markdown docs/bench/ingest-5000-profile.md
 	$(PY) -m bench.ingest --pages 5000 --backend postgresql --runs 5 --markdown docs/bench/ingest-5000-postgresql.md
+	$(PY) -m bench.worker_costs --pages 600 --runs 3 --markdown docs/bench/worker-costs.md
 
 bench-dashboard: install ## dashboard query latency (p50/p95) at 1M articles, SQLite and PostgreSQL
 	$(PY) -m bench.dashboard_queries --backend sqlite --markdown docs/bench/dashboard-sqlite.md

@@ -16,6 +16,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bench.report import emit
+
 ROOT = Path(__file__).resolve().parents[1]
 # Airflow imported first (timed apart), then the DagBag of the project's DAG folder.
 CHILD = """
@@ -74,10 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         f"| **{statistics.median(parse):.2f} s** |",
         f"| slowest round | {max(parse):.2f} s |",
     ]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.markdown:
-        Path(args.markdown).write_text(text, encoding="utf-8")
+    emit(lines, args.markdown)
     return 0
 
 

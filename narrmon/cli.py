@@ -12,6 +12,7 @@ from typing import Any, TypeVar, cast
 
 import click
 
+from crawlers.registry import MEDIA_TYPES
 from narrmon.errors import NarrmonError
 from narrmon.settings import Settings, load_settings
 
@@ -117,6 +118,16 @@ def init(ctx: click.Context, sources_path: Path | None) -> None:
 @click.option("--narrative", "narratives", multiple=True, help="Only articles carrying this id.")
 @click.option("--source", "sources", multiple=True, help="Only this source id.")
 @click.option("--language", default=None, help="Only this ISO 639-1 language.")
+@click.option(
+    "--media-type",
+    "media_types",
+    multiple=True,
+    type=click.Choice(MEDIA_TYPES),
+    help="Only outlets of this media type.",
+)
+@click.option(
+    "--country", "countries", multiple=True, help="Only outlets of this ISO 3166-1 country."
+)
 @click.pass_context
 @_fatal_errors
 def export(
@@ -128,6 +139,8 @@ def export(
     narratives: tuple[str, ...],
     sources: tuple[str, ...],
     language: str | None,
+    media_types: tuple[str, ...],
+    countries: tuple[str, ...],
 ) -> None:
     """Export articles with their narratives as CSV, JSONL or Parquet."""
     from models.export import ExportFilter
@@ -139,6 +152,8 @@ def export(
         narratives=narratives,
         sources=sources,
         language=language,
+        media_types=media_types,
+        countries=tuple(c.upper() for c in countries),
     )
     summary = export_dataset(_settings(ctx), fmt, output, flt)  # type: ignore[arg-type]
     click.echo(f"exported {summary.rows} rows ({summary.format}) to {summary.path}", err=True)

@@ -47,6 +47,10 @@ def cli_command(eflt: ExportFilter, fmt: str) -> str:
         args += ["--source", s]
     if eflt.language:
         args += ["--language", eflt.language]
+    for m in eflt.media_types:
+        args += ["--media-type", m]
+    for c in eflt.countries:
+        args += ["--country", c]
     return shlex.join(args)
 
 

@@ -210,6 +210,7 @@ def test_export_downloads_the_current_filter(seeded: Session, fmt: str) -> None:
     assert 0 < count < SEED_ARTICLES
     assert "--narrative broken-promise" in at.code[0].value
     assert "--language en" in at.code[0].value
+    assert "--media-type" not in at.code[0].value and "--country" not in at.code[0].value
     at.button(key="export_prepare").click()
     rerun(at)
     assert at.get("download_button")
@@ -230,3 +231,28 @@ def test_export_downloads_the_current_filter(seeded: Session, fmt: str) -> None:
 def test_export_empty_database(settings: Settings) -> None:
     at = open_app("views/export.py")
     assert "No articles have been ingested yet" in at.info[0].value
+
+
+def test_export_command_line_carries_the_outlet_filters(seeded: Session) -> None:
+    """The command the Export page shows writes the same rows the page counts."""
+    import shlex
+
+    from click.testing import CliRunner
+
+    from narrmon.cli import main
+
+    at = open_app("views/export.py")
+    at.multiselect(key="f_media").set_value(["commercial"])
+    at.multiselect(key="f_countries").set_value([at.multiselect(key="f_countries").options[0]])
+    rerun(at)
+    count = int(at.metric[0].value.replace(",", ""))
+    command = shlex.split(at.code[0].value)
+    assert "--media-type" in command and "--country" in command
+    args = command[1:]  # after "narrmon"
+    args[args.index("-o") + 1] = "-"
+    args[args.index("--format") + 1] = "jsonl"
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert len(rows) == count
+    assert {r["media_type"] for r in rows} <= {"commercial"}

@@ -81,6 +81,15 @@ def test_export_jsonl_to_stdout_with_filters(settings: Settings) -> None:
     rows = [json.loads(x) for x in res.stdout.splitlines()]
     assert rows and {r["source_id"] for r in rows} == {"src-02"}
     assert run_cli("export", "--format", "parquet", "-o", "-").returncode == 1
+    # Outlet filters: media type and country (case-insensitive), as on the dashboards.
+    res = run_cli(
+        "export", "--format", "jsonl", "--media-type", "state-affiliated", "--country", "ru"
+    )
+    assert res.returncode == 0, res.stderr
+    rows = [json.loads(x) for x in res.stdout.splitlines()]
+    assert rows and {(r["media_type"], r["country"]) for r in rows} == {("state-affiliated", "RU")}
+    res = run_cli("export", "--format", "jsonl", "--media-type", "tabloid")
+    assert res.returncode == 2 and "tabloid" in res.stderr
 
 
 def test_quarantine_list_table_and_jsonl(settings: Settings) -> None:
