@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +78,7 @@ def run_many(jobs: list[CrawlJob], log_path: Path | None = None) -> list[dict[st
     hosts, output files); the log of all of them goes to ``log_path`` (default: the
     first job's ``crawl.log``).
     """
+    from scrapy import signals
     from scrapy.crawler import Crawler, CrawlerProcess
     from scrapy.settings import Settings
 
@@ -91,6 +94,7 @@ def run_many(jobs: list[CrawlJob], log_path: Path | None = None) -> list[dict[st
     started = time.monotonic()
     process = CrawlerProcess(process_settings(jobs, log))
     crawlers = []
+    written: dict[int, dict[str, Any]] = {}
     for i, job in enumerate(jobs):
         own = build_settings(job)
         # Every crawler logs to the process's file (Scrapy's root log handler is global).
@@ -100,15 +104,30 @@ def run_many(jobs: list[CrawlJob], log_path: Path | None = None) -> list[dict[st
         settings.setdict(own, priority="spider")
         crawler = Crawler(SourceSpider, settings, init_reactor=i == 0)
         process.crawl(crawler, job=job)
+        # stats.json as soon as this crawler closes (its outputs are complete then), so
+        # the caller can load a finished source while slower ones still crawl.
+        crawler.signals.connect(
+            _on_closed(i, job, crawler, started, written), signal=signals.spider_closed, weak=False
+        )
         crawlers.append(crawler)
     process.start()
-    elapsed = round(time.monotonic() - started, 3)
-    return [
-        _write_stats(job, crawler, elapsed) for job, crawler in zip(jobs, crawlers, strict=True)
-    ]
+    for i, (job, crawler) in enumerate(zip(jobs, crawlers, strict=True)):
+        if i not in written:  # never closed (the process was stopped first)
+            written[i] = _write_stats(job, crawler, started, None)
+    return [written[i] for i in range(len(jobs))]
 
 
-def _write_stats(job: CrawlJob, crawler: Any, elapsed: float) -> dict[str, Any]:
+def _on_closed(
+    index: int, job: CrawlJob, crawler: Any, started: float, written: dict[int, dict[str, Any]]
+) -> Callable[..., None]:
+    def closed(reason: str | None = None) -> None:
+        written[index] = _write_stats(job, crawler, started, reason)
+
+    return closed
+
+
+def _write_stats(job: CrawlJob, crawler: Any, started: float, reason: str | None) -> dict[str, Any]:
+    """Write the job's stats.json atomically (a reader never sees half a file)."""
     raw = crawler.stats.get_stats() if crawler.stats is not None else {}
     subset = {
         k: _json_safe(v)
@@ -119,16 +138,21 @@ def _write_stats(job: CrawlJob, crawler: Any, elapsed: float) -> dict[str, Any]:
     stats = {
         "run_id": job.run_id,
         "source_id": job.source["id"],
-        "finish_reason": raw.get("finish_reason"),
+        "finish_reason": raw.get("finish_reason") or reason,
         "pages": int(raw.get("narrmon/pages", 0)),
         "failures": int(raw.get("narrmon/failures", 0)),
         "feeds_ok": int(raw.get("narrmon/feeds/ok", 0)),
         "feeds_not_modified": int(raw.get("narrmon/feeds/not_modified", 0)),
         "feeds_error": int(raw.get("narrmon/feeds/error", 0)),
-        "elapsed_s": round(float(seconds), 3) if seconds is not None else elapsed,
+        "elapsed_s": round(
+            float(seconds) if seconds is not None else time.monotonic() - started, 3
+        ),
         "scrapy": subset,
     }
-    (Path(job.out_dir) / STATS_FILE).write_text(json.dumps(stats, indent=2), encoding="utf-8")
+    path = Path(job.out_dir) / STATS_FILE
+    partial = path.with_name(path.name + ".part")
+    partial.write_text(json.dumps(stats, indent=2), encoding="utf-8")
+    os.replace(partial, path)
     return stats
 
 

@@ -7,11 +7,12 @@ the CLI runs :func:`run_cycle`, which does the same in one process.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import secrets
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, InvalidStateError, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,9 +20,9 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from crawlers.job import PAGES_FILE, CrawlJob, CrawlResult
+from crawlers.job import PAGES_FILE, STATS_FILE, CrawlJob, CrawlResult
 from crawlers.registry import SourceConfig
-from crawlers.runner import run_crawls
+from crawlers.runner import collect_result, run_crawls
 from models import migrate, store
 from models.db import session_factory
 from narrmon.bootstrap import read_sources, sync_catalogue
@@ -163,9 +164,29 @@ class _Stream:
     """One source in a streaming run: its crawl, the tail of its pages file, its loader."""
 
     source: SourceConfig
+    job: CrawlJob
     crawl: Future[CrawlResult]
     tail: PageTail
     ingest: SourceIngest
+
+    def crawl_done(self) -> bool:
+        """Whether this source's crawl is over: its process ended, or its crawler closed.
+
+        In a crawl process with several sources, a crawler that finished writes its
+        ``stats.json`` at once; its result is taken from there, so the source is loaded
+        and summed up while slower sources still crawl. A crawler stopped for any other
+        reason waits for the process's own verdict (timeout, exit code).
+        """
+        if self.crawl.done():
+            return True
+        if not (Path(self.job.out_dir) / STATS_FILE).exists():
+            return False
+        result = collect_result(self.job, 0, "")
+        if result.finish_reason != "finished":
+            return False
+        with contextlib.suppress(InvalidStateError):
+            self.crawl.set_result(result)
+        return True
 
 
 def _stream_crawls(engine: Engine, run_id: str, streams: list[_Stream]) -> Iterator[SourceSummary]:
@@ -179,7 +200,7 @@ def _stream_crawls(engine: Engine, run_id: str, streams: list[_Stream]) -> Itera
     while active:
         moved = False
         for st in list(active):
-            crawl_done = st.crawl.done()
+            crawl_done = st.crawl_done()
             gate_ready = st.ingest.ready_to_load()
             # Until the gate is ready nothing loads, so extracted pages count too.
             held = sum(
@@ -214,11 +235,13 @@ def _one_result(group: Future[list[CrawlResult]], index: int) -> Future[CrawlRes
     one: Future[CrawlResult] = Future()
 
     def settle(done: Future[list[CrawlResult]]) -> None:
-        exc = done.exception()
-        if exc is not None:
-            one.set_exception(exc)
-        else:
-            one.set_result(done.result()[index])
+        # The source may have been settled already, from its own stats.json.
+        with contextlib.suppress(InvalidStateError):
+            exc = done.exception()
+            if exc is not None:
+                one.set_exception(exc)
+            else:
+                one.set_result(done.result()[index])
 
     group.add_done_callback(settle)
     return one
@@ -250,6 +273,7 @@ def run_cycle(
                 streams = [
                     _Stream(
                         source,
+                        job,
                         _one_result(group, i),
                         PageTail(Path(job.out_dir) / PAGES_FILE),
                         SourceIngest(

@@ -86,3 +86,16 @@ def test_a_group_does_not_pool_allowed_hosts(group: Group, server: SiteServer) -
         h for h in server.requests(OFFSITE_ID) if h.headers.get("user-agent") == jobs[0].user_agent
     ]
     assert offsite == []
+
+
+def test_a_finished_source_reports_before_the_slowest(group: Group) -> None:
+    """Each crawler writes its stats.json when it closes, not when the process ends.
+
+    courrier's fault feed holds /_fault/slow (a 5 s answer), vesti has nothing slow: the
+    caller can load and sum up vesti while courrier still crawls.
+    """
+    jobs, results, _ = group
+    courrier, vesti = (Path(j.out_dir) / "stats.json" for j in jobs)
+    assert results[0].finish_reason == results[1].finish_reason == "finished"
+    assert courrier.stat().st_mtime - vesti.stat().st_mtime > 2.0
+    assert not list(Path(jobs[1].out_dir).glob("*.part"))

@@ -22,6 +22,8 @@ from narrmon.settings import Settings
 
 # Enough articles per outlet for robots-disallowed ones (every 10th on one outlet).
 ARTICLES_PER_OUTLET = 12
+# Seconds the slow article takes to answer: above the GX warm-up even on a loaded machine.
+SLOW_S = 20
 
 
 @pytest.fixture(scope="module")
@@ -118,3 +120,47 @@ def test_run_with_unknown_source_is_a_clear_error(settings: Settings, tmp_path: 
     res = narrmon("run", "--source", "no-such-source")
     assert res.returncode == 1
     assert "unknown source id(s): no-such-source" in res.stderr
+
+
+def test_a_finished_source_is_loaded_while_a_slow_one_still_crawls(
+    sites: tuple[SiteManifest, SiteServer], settings: Settings, tmp_path: Path
+) -> None:
+    """All sources crawl in one process; each is loaded and summed up once its crawler
+    closes, not when the slowest source is done."""
+    import dataclasses
+    import time
+
+    import yaml
+
+    from narrmon.cycle import run_cycle
+    from narrmon.demo_sites.generate import OUTLETS_DIR
+    from narrmon.summary import SourceSummary
+
+    manifest, server = sites
+    data = yaml.safe_load(server.sources_yaml())
+    slow = data["sources"][0]
+    outlet = slow["id"].removeprefix("demo-")
+    origin = server.origin(outlet)
+    # One article that answers after SLOW_S makes this source the slowest by far (longer
+    # than the Great Expectations warm-up, which every source waits for before loading).
+    feed = Path(manifest.root) / OUTLETS_DIR / outlet / "slow-feed.xml"
+    feed.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>slow</title>'
+        f"<link>{origin}/</link><item><title>slow</title>"
+        f"<link>{origin}/_fault/slow?s={SLOW_S}</link></item></channel></rss>",
+        encoding="utf-8",
+    )
+    slow["feeds"].append({"type": "rss", "url": f"{origin}/slow-feed.xml"})
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(yaml.safe_dump(data), encoding="utf-8")
+    finished: dict[str, float] = {}
+
+    def on_source(summary: SourceSummary) -> None:
+        finished[summary.source_id] = time.monotonic()
+
+    cfg = dataclasses.replace(settings, workers=1)
+    summary = run_cycle(cfg, sources_path=sources, on_source=on_source)
+    assert {s.source_id for s in summary.sources} == {s["id"] for s in data["sources"]}
+    others = [t for sid, t in finished.items() if sid != slow["id"]]
+    assert max(others) < finished[slow["id"]] - 5.0
+    assert all(s.new > 0 for s in summary.sources)
