@@ -65,8 +65,11 @@ WINDOW = 7
 # At most this many faults per run, and 404s (permanent by policy) in the whole soak.
 MAX_FAULTS_PER_RUN = 3
 MAX_404 = 2
-# Retry-After the injected 429/503 send (s): shorter than the gap between two runs.
+# Retry-After the injected 429/503 send (s). A run can end within a second of its last 429
+# (sources are loaded as their crawlers close), so the soak waits this long, plus
+# RETRY_MARGIN_S, after each run: the model expects every due retry to be made.
 RETRY_AFTER_S = 1
+RETRY_MARGIN_S = 0.5
 # Slow answers stay well inside the 30 s download timeout.
 SLOW_S = 1.5
 # Whole-crawl cap per source (s): a run on loopback takes a few seconds.
@@ -281,9 +284,13 @@ def test_twenty_runs_with_random_faults_end_exactly_as_expected(
     cfg = dataclasses.replace(settings, workers=1, crawl_timeout=CRAWL_TIMEOUT_S)
     started = time.monotonic()
     try:
+        ended: float | None = None
         for run in range(RUNS):
+            if ended is not None:  # let the previous run's Retry-After elapse
+                time.sleep(max(0.0, ended + RETRY_AFTER_S + RETRY_MARGIN_S - time.monotonic()))
             soak.prepare(run)
             summary = run_cycle(cfg, sources_path=sources)
+            ended = time.monotonic()
             soak.simulate(run)
             stored_now = sum(i.state == "stored" for i in soak.items.values())
             for src in summary.sources:  # a source fails only when its one feed did
