@@ -37,7 +37,7 @@ STAGES: list[tuple[str, str, tuple[str, ...]]] = [
         ("gx_module", "warm_up_gate", "_build (quality"),
     ),
     ("parent", "quality gate (GX validation per batch)", ("gate_items",)),
-    ("parent", "load: story dedup (SimHash lookups)", ("near_story",)),
+    ("parent", "load: story dedup (SimHash lookups)", ("near_story", "near_duplicate_stories")),
     (
         "parent",
         "load: database writes",
@@ -48,7 +48,7 @@ STAGES: list[tuple[str, str, tuple[str, ...]]] = [
     ("parent", "schema and catalogue (migrations)", ("upgrade (models", "sync_catalogue")),
     ("parent", "batch checks", ("batch_checks",)),
     ("parent", "start-up (imports)", ("_find_and_load",)),
-    ("parent", "crawl bookkeeping (threads)", ("crawl_source",)),
+    ("parent", "crawl bookkeeping (threads)", ("crawl_source", "prepare_crawl")),
     ("parent", "streaming loop and pool plumbing", ("",)),
     ("forkserver", "forkserver", ("",)),
     ("other", "other", ("",)),

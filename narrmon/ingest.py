@@ -223,10 +223,11 @@ class SourceIngest:
                 if result.timed_out
                 else f"crawl process exited {result.exit_code}: {' '.join(tail)}"
             )
+        feeds = result.read_feeds()
         with self.lock(), self.factory.begin() as session:
             failures = result.read_failures()
             record_fetch_failures(session, self.source, failures, self.run_id, summary)
-            store.record_feed_states(session, self.source.id, result.read_feeds())
+            store.record_feed_states(session, self.source.id, feeds)
         summary.ingest_seconds = time.perf_counter() - self.started
         summary.batch_checks = batch_checks(
             source_id=self.source.id,
@@ -236,7 +237,7 @@ class SourceIngest:
             extraction_failures=summary.extraction_failures,
             quarantined=summary.quarantined,
             duplicates=summary.unchanged + summary.syndicated,
-            feeds=result.read_feeds(),
+            feeds=feeds,
             newest_published_at=summary.newest_published_at,
         )
         if (
