@@ -14,7 +14,7 @@ UV_VERSION := 0.13.9
 STAMP := $(VENV)/.installed
 
 .PHONY: install lock demo test test-fast lint bench bench-extraction bench-tagging bench-export \
-        bench-quality bench-ingest bench-dashboard bench-dags airflow dashboard clean help
+        bench-quality bench-ingest bench-dashboard bench-dags airflow dashboard clean help train-tagger
 
 help:
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -55,9 +55,11 @@ bench-extraction: install ## trafilatura alone vs ours on the article-extraction
 	@test -f bench/extraction.py || { echo "bench-extraction arrives with issue #3" >&2; exit 2; }
 	$(PY) -m bench.extraction --half all --markdown docs/bench/extraction.md
 
-bench-tagging: install ## tagger precision/recall/F1 and speed on the test half
-	@test -f bench/tagging.py || { echo "bench-tagging arrives with issue #4" >&2; exit 2; }
-	$(PY) -m bench.tagging --markdown docs/bench/tagging.md
+bench-tagging: install ## tagger v1 vs v2 (+ ablations, alternative encoder) on the held-out real-genre test part
+	$(PY) -m bench.tagging --alternative --markdown docs/bench/tagging.md
+
+train-tagger: install ## re-train the tagger's learned layer on the dev part (writes narratives/semantic_model.json)
+	$(PY) -m narratives.training --report docs/bench/tagger-training.md
 
 bench-quality: install ## quality gate: validation time of 1,000 articles after the GX import
 	$(PY) -m bench.quality_gate --rows 1000 --runs 7 --markdown docs/bench/quality.md

@@ -44,6 +44,7 @@ FIELDS: tuple[str, ...] = (
     "narratives",
     "text",
     "taxonomy_version",
+    "tagger_version",
     "extractor_version",
 )
 
@@ -74,7 +75,17 @@ DATA_DICTIONARY: tuple[tuple[str, str, str], ...] = (
         "Narratives carried; evidence offsets index into text. CSV: a JSON string.",
     ),
     ("text", "string", "Extracted article text."),
-    ("taxonomy_version", "string", "Taxonomy version that produced the tags (null if untagged)."),
+    (
+        "taxonomy_version",
+        "string",
+        "Taxonomy version the article was tagged with, relevant or not (null if never tagged).",
+    ),
+    (
+        "tagger_version",
+        "string",
+        "Tagger version (code + trained model + lexicons) that judged the article, relevant or "
+        "not (null if never tagged; 'rules-1' for articles tagged before versions were stored).",
+    ),
     ("extractor_version", "string", "Extractor version that produced the text."),
 )
 
@@ -109,6 +120,8 @@ def _selection(flt: ExportFilter) -> Select[Any]:
         Article.story_id,
         Article.text,
         Article.extractor_version,
+        Article.taxonomy_version,
+        Article.tagger_version,
     ).join(Source, Source.id == Article.source_id)
     if flt.since is not None:
         stmt = stmt.where(Article.day >= flt.since)
@@ -193,7 +206,9 @@ def iter_export_batches(
                     "relevant": bool(article_tags),
                     "narratives": [_narrative(t) for t in article_tags],
                     "text": row.text,
-                    "taxonomy_version": article_tags[0].taxonomy_version if article_tags else None,
+                    "taxonomy_version": row.taxonomy_version
+                    or (article_tags[0].taxonomy_version if article_tags else None),
+                    "tagger_version": row.tagger_version,
                     "extractor_version": row.extractor_version,
                 }
             )

@@ -98,6 +98,7 @@ class Article(Base):
         Index("ix_articles_simband1", "sim_band1"),
         Index("ix_articles_simband2", "sim_band2"),
         Index("ix_articles_simband3", "sim_band3"),
+        Index("ix_articles_tagger_version", "tagger_version"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -129,6 +130,10 @@ class Article(Base):
     warc_offset: Mapped[int | None] = mapped_column(Integer)
     warc_record_id: Mapped[str | None] = mapped_column(String(200))
     crawl_run_id: Mapped[str | None] = mapped_column(String(64))
+    # What judged the article's narratives (set whenever it is tagged, relevant or not), so
+    # a count can be tied to a tagger and `narrmon retag --outdated` finds what to redo.
+    tagger_version: Mapped[str | None] = mapped_column(String(100))
+    taxonomy_version: Mapped[str | None] = mapped_column(String(32))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     tags: Mapped[list[NarrativeTag]] = relationship(

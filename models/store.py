@@ -11,7 +11,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -177,17 +177,23 @@ def replace_tags(
     session: Session,
     tags_by_article: Mapping[int, Sequence[TagRecord]],
     taxonomy_version: str,
+    tagger_version: str | None = None,
 ) -> int:
     """Replace the narrative tags of each given article (an empty list clears them).
 
-    Returns the number of tag rows written.
+    Every given article, relevant or not, is stamped with ``taxonomy_version`` and
+    ``tagger_version`` (when given). Returns the number of tag rows written.
     """
     ids = list(tags_by_article)
     if not ids:
         return 0
     meta: dict[int, tuple[Any, str]] = {}
+    stamp: dict[str, Any] = {"taxonomy_version": taxonomy_version}
+    if tagger_version is not None:
+        stamp["tagger_version"] = tagger_version
     for chunk in _chunks(ids):
         session.execute(delete(NarrativeTag).where(NarrativeTag.article_id.in_(chunk)))
+        session.execute(update(Article).where(Article.id.in_(chunk)).values(**stamp))
         for row in session.execute(
             select(Article.id, Article.day, Article.source_id).where(Article.id.in_(chunk))
         ):

@@ -6,6 +6,7 @@ Public API::
     is_relevant(tags) -> bool
     load_taxonomy() -> list[NarrativeDef]
     TAXONOMY_VERSION: str
+    TAGGER_VERSION: str    # code version + digests of the trained model and the lexicons
 
 Importable without Scrapy, Airflow, a database or network; lexicons are compiled
 on the first call to :func:`tag` and cached for the process.
@@ -13,13 +14,29 @@ on the first call to :func:`tag` and cached for the process.
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 from narratives.tagger import is_relevant, tag
 from narratives.taxonomy import load_taxonomy, raw_taxonomy
 from narratives.types import Evidence, NarrativeDef, NarrativeTag
 
 TAXONOMY_VERSION: str = str(raw_taxonomy()["version"])
+# Bumped by hand when the tagging code changes; the digests follow the data it judges by.
+TAGGER_CODE_VERSION = "2.0"
+
+
+def _digest(name: str) -> str:
+    path = Path(__file__).parent / name
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:8] if path.exists() else "none"
+
+
+TAGGER_VERSION: str = (
+    f"{TAGGER_CODE_VERSION}+model.{_digest('semantic_model.json')}+lex.{_digest('taxonomy.yaml')}"
+)
 
 __all__ = [
+    "TAGGER_VERSION",
     "TAXONOMY_VERSION",
     "Evidence",
     "NarrativeDef",

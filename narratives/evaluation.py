@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -26,6 +27,7 @@ class LabelledArticle:
     genre: str
     narratives: frozenset[str]
     text: str
+    stances: tuple[tuple[str, str], ...] = ()  # (narrative, gold stance) where labelled
 
     @property
     def distractor(self) -> bool:
@@ -78,7 +80,15 @@ class Report:
     distractors_tagged: int = 0
     tags: int = 0
     tags_with_valid_evidence: int = 0
+    stance_total: int = 0  # correctly found narratives that have a gold stance
+    stance_agree: int = 0  # ... whose predicted stance equals it
+    stance_confusion: dict[tuple[str, str], int] = field(default_factory=dict)  # (gold, predicted)
     errors: list[str] = field(default_factory=list)
+
+    @property
+    def stance_agreement(self) -> float:
+        """Share of correctly found narratives whose stance agrees with the annotator."""
+        return self.stance_agree / self.stance_total if self.stance_total else 1.0
 
     @property
     def distractor_rate(self) -> float:
@@ -139,6 +149,14 @@ def evaluate(articles: Iterable[LabelledArticle], tagger: Tagger, ids: Iterable[
             c.tp += gold_rel and pred_rel
             c.fp += pred_rel and not gold_rel
             c.fn += gold_rel and not pred_rel
+        by_id = {t.id: t for t in tags}
+        for nid, gold_stance in art.stances:
+            if nid in by_id:
+                got = str(by_id[nid].stance)
+                rep.stance_total += 1
+                rep.stance_agree += got == gold_stance
+                key = (gold_stance, got)
+                rep.stance_confusion[key] = rep.stance_confusion.get(key, 0) + 1
         if art.distractor:
             rep.distractors += 1
             rep.distractors_tagged += pred_rel
@@ -147,6 +165,21 @@ def evaluate(articles: Iterable[LabelledArticle], tagger: Tagger, ids: Iterable[
         if missed or extra:
             rep.errors.append(f"{art.id}: missed {missed} extra {extra}")
     return rep
+
+
+def from_passages(passages: Iterable[Any]) -> list[LabelledArticle]:
+    """Real-genre passages (``narratives.passages.Passage``) as labelled articles."""
+    return [
+        LabelledArticle(
+            id=p.id,
+            language=p.language,
+            genre=p.genre,
+            narratives=p.narratives,
+            text=p.text,
+            stances=tuple((label.id, label.stance) for label in p.labels),
+        )
+        for p in passages
+    ]
 
 
 # Targets from issue 4 (test half).

@@ -1,54 +1,92 @@
-"""The public tagging function: narratives, scores, stance and evidence."""
+"""The public tagging function: narratives, scores, stance and evidence.
+
+Two layers decide together. The rule layer (``narratives.rules``) matches concept
+co-occurrence in the five languages; the learned layer (``narratives.semantic``) embeds
+the sentences near an anchor (NATO, the West with Russia or Ukraine) with a multilingual
+sentence encoder and scores each narrative with a classifier trained on labelled
+sentences. A narrative is carried when the model is confident on its own, or when a rule
+fires and the model agrees. Stance comes from a classifier over the evidence sentences'
+vectors and claim features (attribution, rebuttal cues, first person, the other side).
+"""
 
 from __future__ import annotations
 
-from narratives.matching import Analysis, Hit, analyse, match
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
+
+import numpy as np
+
+from narratives.claims import claim_features
+from narratives.matching import Analysis, analyse
 from narratives.normalize import normalize_language
-from narratives.stance import stance
-from narratives.taxonomy import Narrative, Taxonomy, compiled
+from narratives.rules import ANCHOR_CONCEPTS, RuleResult, anchored, near_anchor, rule_layer
+from narratives.semantic import STANCES, SemanticModel, embed_sentences, load_model
+from narratives.stance import stance as rule_stance
+from narratives.taxonomy import Taxonomy, compiled, raw_taxonomy
 from narratives.types import Evidence, NarrativeTag
+
+Mode = Literal["hybrid", "rules", "model"]
+
+# Characters of one text that are analysed: a 200,000-character page is ~30,000 words,
+# far beyond any article; the rest of a huge text is ignored (offsets stay valid).
+MAX_TEXT_CHARS = 200_000
+# Sentences per text given to the encoder (~35 ms each on one core): the rule hits and the
+# anchored sentences richest in narrative concepts first. 8 covers every passage of the
+# labelled sets and the claim-bearing sentences of a long article (docs/BENCHMARKS.md).
+MAX_MODEL_SENTENCES = 8
+# Evidence sentences kept per narrative (strongest first).
+MAX_EVIDENCE = 3
+
+
+@dataclass(frozen=True)
+class _Decision:
+    nid: str
+    score: float
+    sentences: tuple[int, ...]
+    source: str  # "model", "rule+model" or "rule"
 
 
 def tag(text: str, language: str | None = None) -> list[NarrativeTag]:
     """Tag ``text`` with the narratives it carries; ``[]`` means not relevant.
 
     ``language`` is an ISO 639-1 hint (``en``, ``ru``, ``uk``, ``de``, ``fr``;
-    regional forms like ``en-GB`` are accepted); when missing or unsupported the
-    language is guessed from the text. Evidence offsets index into ``text``.
+    regional forms like ``en-GB`` are accepted); when missing or outside the five the
+    language is guessed from the text. Evidence offsets index into ``text``. Empty,
+    non-text or anchor-free input returns ``[]``; no input raises.
     """
-    if not text or not text.strip():
+    return tag_with(text, language, "hybrid")
+
+
+def tag_with(
+    text: str, language: str | None, mode: Mode, model: SemanticModel | None = None
+) -> list[NarrativeTag]:
+    """:func:`tag` with a chosen layer: ``hybrid`` (the default), ``rules`` or ``model`` only.
+
+    ``model`` replaces the shipped model (benchmarks of an alternative encoder).
+    """
+    if not isinstance(text, str) or not text.strip():
+        return []
+    body = text[:MAX_TEXT_CHARS]
+    if not _mentions_anchor(body):
         return []
     tax = compiled()
-    lang = normalize_language(language, text)
-    analysis = analyse(text, lang, tax)
-    if not _anchored(analysis, tax):
+    lang = normalize_language(language, body)
+    analysis = analyse(body, lang, tax)
+    if not anchored(analysis, tax):
         return []
-    threshold = tax.settings["threshold"]
-    max_evidence = int(tax.settings["max_evidence"])
-    found: list[tuple[Narrative, float, tuple[int, ...]]] = []
-    for narrative in tax.narratives:
-        hits = match(narrative, analysis, tax.settings["pair_discount"])
-        chosen = _select(hits, max_evidence)
-        score = _score(chosen)
-        if score >= threshold:
-            # evidence sentences, strongest window first, each sentence once
-            sentences = tuple(dict.fromkeys(i for h in chosen for i in h.sentences))
-            found.append((narrative, score, sentences))
-    counter = frozenset(
-        i for n, _, sentences in found if n.definition.side == "counter" for i in sentences
-    )
-    tags: dict[str, NarrativeTag] = {}
-    for narrative, score, sentences in found:
-        side = narrative.definition.side
-        tags[narrative.definition.id] = NarrativeTag(
-            id=narrative.definition.id,
-            score=round(score, 3),
-            stance=stance(side, sentences, analysis, implied=False, counter_sentences=counter),
-            evidence=_evidence(text, analysis, sentences),
-        )
-    _add_implied(tags, tax)
-    order = {n.definition.id: k for k, n in enumerate(tax.narratives)}
-    return sorted(tags.values(), key=lambda t: order[t.id])
+    rules = rule_layer(analysis, tax)
+    if mode == "rules":
+        return _rules_only(text, analysis, rules, tax)
+    model = model or load_model()
+    chosen = candidates(analysis, rules)
+    if not chosen:
+        return []
+    x = embed_sentences(body, analysis.spans, analysis.concepts, chosen, model.concepts)
+    probs = model.narrative_probabilities(x[chosen])
+    decisions = _decide(model, rules, chosen, probs, tax, mode)
+    return _tags(text, analysis, decisions, model, x, tax)
 
 
 def is_relevant(tags: list[NarrativeTag]) -> bool:
@@ -56,31 +94,127 @@ def is_relevant(tags: list[NarrativeTag]) -> bool:
     return bool(tags)
 
 
-def _anchored(analysis: Analysis, tax: Taxonomy) -> bool:
-    """The article must mention the alliance, or the West together with Russia/Ukraine."""
-    have = analysis.article_concepts()
-    return any(anchor <= have for anchor in tax.anchors)
+@cache
+def _anchor_pattern() -> re.Pattern[str]:
+    """One regex over every anchor term's stem in the five languages (a cheap pre-check)."""
+    stems: set[str] = set()
+    concepts = raw_taxonomy()["concepts"]
+    for name in ANCHOR_CONCEPTS:
+        for terms in concepts[name].values():
+            for term in terms:
+                first = term.strip("*").split()[0].strip("*")
+                if len(first) >= 2:
+                    stems.add(re.escape(first.lower()))
+    # at a word start: "ally" must not match inside "really"
+    return re.compile(r"\b(?:" + "|".join(sorted(stems, key=len, reverse=True)) + ")")
 
 
-def _select(hits: list[Hit], limit: int) -> list[Hit]:
-    """Strongest hits first, skipping windows that overlap an already chosen one."""
-    chosen: list[Hit] = []
-    used: set[int] = set()
-    for h in sorted(hits, key=lambda h: (-h.weight, h.sentences)):
-        if used.isdisjoint(h.sentences):
-            chosen.append(h)
-            used.update(h.sentences)
-        if len(chosen) >= limit:
-            break
-    return chosen
+def _mentions_anchor(text: str) -> bool:
+    """False when no anchor word appears anywhere: the text cannot carry a narrative."""
+    return _anchor_pattern().search(text.lower()) is not None
 
 
-def _score(hits: list[Hit]) -> float:
-    """Noisy-or of the hit weights: independent pieces of evidence add up."""
-    miss = 1.0
-    for h in hits:
-        miss *= 1.0 - h.weight
-    return 1.0 - miss
+def candidates(analysis: Analysis, rules: dict[str, RuleResult]) -> list[int]:
+    """Sentences for the encoder: rule evidence first, then anchored ones rich in concepts."""
+    ruled = [i for r in rules.values() for i in r.sentences]
+    near = near_anchor(analysis)
+    richness = {i: len(analysis.concepts[i] - ANCHOR_CONCEPTS) for i in near}
+    if len(analysis.spans) > MAX_MODEL_SENTENCES:
+        # a long text: only sentences with some narrative concept besides the anchor itself
+        near = [i for i in near if richness[i]]
+    ranked = sorted(near, key=lambda i: (-richness[i], i))
+    chosen = list(dict.fromkeys([*ruled, *ranked]))[:MAX_MODEL_SENTENCES]
+    return sorted(chosen)
+
+
+def _decide(
+    model: SemanticModel,
+    rules: dict[str, RuleResult],
+    chosen: list[int],
+    probs: dict[str, np.ndarray],
+    tax: Taxonomy,
+    mode: Mode,
+) -> list[_Decision]:
+    """Which narratives are carried, with score and evidence sentences."""
+    threshold = tax.settings["threshold"]
+    out = []
+    for narrative in tax.narratives:
+        nid = narrative.definition.id
+        m = model.narratives[nid]
+        p = probs[nid]
+        best = float(p.max()) if len(p) else 0.0
+        rule = rules.get(nid)
+        ruled = rule is not None and rule.score >= threshold and mode == "hybrid"
+        if best >= m.alone:
+            source = "model"
+            floor = m.with_rule if ruled else m.alone
+        elif ruled and best >= m.with_rule:
+            source = "rule+model"
+            floor = m.with_rule
+        else:
+            continue
+        order = np.argsort(-p, kind="stable")
+        sentences = tuple(chosen[k] for k in order if p[k] >= floor)[:MAX_EVIDENCE]
+        if source == "rule+model" and rule is not None:
+            sentences = tuple(dict.fromkeys([*sentences, *rule.sentences]))[:MAX_EVIDENCE]
+        score = best if source == "model" else max(best, (best + rule.score) / 2 if rule else best)
+        out.append(_Decision(nid, round(score, 3), sentences, source))
+    return out
+
+
+def _tags(
+    text: str,
+    analysis: Analysis,
+    decisions: list[_Decision],
+    model: SemanticModel,
+    x: np.ndarray,
+    tax: Taxonomy,
+) -> list[NarrativeTag]:
+    """Build the tags: stance per narrative from the stance classifier, evidence spans."""
+    side = {n.definition.id: n.definition.side for n in tax.narratives}
+    by_side: dict[str, frozenset[int]] = {
+        s: frozenset(i for d in decisions if side[d.nid] == s for i in d.sentences)
+        for s in ("kremlin", "counter")
+    }
+    tags: dict[str, NarrativeTag] = {}
+    for d in decisions:
+        kremlin = side[d.nid] == "kremlin"
+        claims = claim_features(
+            text, analysis, d.sentences, kremlin, by_side["counter" if kremlin else "kremlin"]
+        )
+        vec = x[list(d.sentences)].mean(axis=0, keepdims=True)
+        probs = model.stance_probabilities(vec, claims[None, :])[0]
+        tags[d.nid] = NarrativeTag(
+            id=d.nid,
+            score=d.score,
+            stance=STANCES[int(np.argmax(probs))],
+            evidence=_evidence(text, analysis, d.sentences),
+        )
+    _add_implied(tags, tax)
+    order = {n.definition.id: k for k, n in enumerate(tax.narratives)}
+    return sorted(tags.values(), key=lambda t: order[t.id])
+
+
+def _rules_only(
+    text: str, analysis: Analysis, rules: dict[str, RuleResult], tax: Taxonomy
+) -> list[NarrativeTag]:
+    """The rule layer alone (the ablation, and the behaviour of tagger v1)."""
+    threshold = tax.settings["threshold"]
+    found = {nid: r for nid, r in rules.items() if r.score >= threshold}
+    side = {n.definition.id: n.definition.side for n in tax.narratives}
+    counter = frozenset(i for nid, r in found.items() if side[nid] == "counter" for i in r.sentences)
+    tags = {
+        nid: NarrativeTag(
+            id=nid,
+            score=round(r.score, 3),
+            stance=rule_stance(side[nid], r.sentences, analysis, implied=False, counter_sentences=counter),
+            evidence=_evidence(text, analysis, r.sentences),
+        )
+        for nid, r in found.items()
+    }
+    _add_implied(tags, tax)
+    order = {n.definition.id: k for k, n in enumerate(tax.narratives)}
+    return sorted(tags.values(), key=lambda t: order[t.id])
 
 
 def _evidence(text: str, analysis: Analysis, sentences: tuple[int, ...]) -> list[Evidence]:

@@ -275,10 +275,17 @@ def _since_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 @main.command()
 @_since_option
+@click.option(
+    "--outdated",
+    is_flag=True,
+    help="Only articles tagged by another tagger version (or never tagged).",
+)
 @click.pass_context
 @_fatal_errors
-def retag(ctx: click.Context, since: Any, sources: tuple[str, ...], batch_size: int) -> None:
-    """Re-tag stored articles after a taxonomy change (no re-crawl), with progress."""
+def retag(
+    ctx: click.Context, since: Any, sources: tuple[str, ...], batch_size: int, outdated: bool
+) -> None:
+    """Re-tag stored articles after a tagger or taxonomy change (no re-crawl), with progress."""
     from narrmon.retagging import RetagSummary, retag_all
 
     def progress(s: RetagSummary) -> None:
@@ -289,10 +296,12 @@ def retag(ctx: click.Context, since: Any, sources: tuple[str, ...], batch_size: 
         batch_size=batch_size,
         source_ids=sources,
         since=since.date() if since else None,
+        outdated_only=outdated,
         progress=progress,
     )
     click.echo(
-        f"retagged {out.articles} articles with taxonomy {out.taxonomy_version}: "
+        f"retagged {out.articles} articles with tagger {out.tagger_version}, "
+        f"taxonomy {out.taxonomy_version}: "
         f"{out.tags} tags; {out.rollup_rows} rollup rows rebuilt"
     )
 

@@ -159,6 +159,13 @@ def taxonomy_version() -> str:
     return str(narratives.TAXONOMY_VERSION)
 
 
+def tagger_version() -> str:
+    """The tagger's version (code, trained model, lexicons) stored on every tagged article."""
+    import narratives
+
+    return str(narratives.TAGGER_VERSION)
+
+
 @dataclass
 class _Stream:
     """One source in a streaming run: its crawl, the tail of its pages file, its loader."""

@@ -257,7 +257,7 @@ def load_outcomes(
             continue
         tags_by_id[article_id] = candidates[record.url][2]
         summary.days.add(record.day)
-    store.replace_tags(session, tags_by_id, taxonomy_version)
+    store.replace_tags(session, tags_by_id, taxonomy_version, _tagger_version())
     mark_dirty(session, {r.day for r in to_store if written[r.url][1] != "unchanged"})
     store.resolve_quarantine(session, written)
     store.quarantine_items(session, quarantine)
@@ -319,3 +319,10 @@ def record_fetch_failures(
             select(QuarantineItem).where(QuarantineItem.url.in_(retry_urls))
         ):
             row.status = "retry"
+
+
+def _tagger_version() -> str:
+    """The version stamped on every tagged article (import deferred: the parent loads no model)."""
+    from narratives import TAGGER_VERSION
+
+    return TAGGER_VERSION

