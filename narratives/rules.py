@@ -25,7 +25,7 @@ class RuleResult:
 
 
 def anchored(analysis: Analysis, tax: Taxonomy) -> bool:
-    """The text mentions the alliance, or the West together with Russia/Ukraine (taxonomy anchors)."""
+    """The text names the alliance, or the West with Russia/Ukraine (the taxonomy's anchors)."""
     have = analysis.article_concepts()
     return any(anchor <= have for anchor in tax.anchors)
 

@@ -58,7 +58,9 @@ class SemanticModel:
             out[nid] = _sigmoid(m.calib_a * (x @ m.weights + m.bias) + m.calib_b)
         return out
 
-    def stance_probabilities(self, x: NDArray[np.float32], claims: NDArray[np.float32]) -> NDArray[np.float32]:
+    def stance_probabilities(
+        self, x: NDArray[np.float32], claims: NDArray[np.float32]
+    ) -> NDArray[np.float32]:
         """Stance probabilities (promotes, reports, disputes) for each row."""
         z = stance_input(x, claims) @ self.stance_weights.T + self.stance_bias
         z = z - z.max(axis=1, keepdims=True)

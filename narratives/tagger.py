@@ -202,12 +202,16 @@ def _rules_only(
     threshold = tax.settings["threshold"]
     found = {nid: r for nid, r in rules.items() if r.score >= threshold}
     side = {n.definition.id: n.definition.side for n in tax.narratives}
-    counter = frozenset(i for nid, r in found.items() if side[nid] == "counter" for i in r.sentences)
+    counter = frozenset(
+        i for nid, r in found.items() if side[nid] == "counter" for i in r.sentences
+    )
     tags = {
         nid: NarrativeTag(
             id=nid,
             score=round(r.score, 3),
-            stance=rule_stance(side[nid], r.sentences, analysis, implied=False, counter_sentences=counter),
+            stance=rule_stance(
+                side[nid], r.sentences, analysis, implied=False, counter_sentences=counter
+            ),
             evidence=_evidence(text, analysis, r.sentences),
         )
         for nid, r in found.items()

@@ -35,8 +35,8 @@ from narratives.matching import Analysis, analyse
 from narratives.passages import PASSAGES, Passage, load
 from narratives.rules import anchored, rule_layer
 from narratives.semantic import MODEL_FILE, STANCES, features, stance_input
-from narratives.taxonomy import compiled
 from narratives.tagger import candidates
+from narratives.taxonomy import compiled
 
 OLD_CORPUS = Path(__file__).resolve().parent.parent / "tests" / "narratives" / "corpus"
 FOLDS = 5  # out-of-fold predictions for thresholds and calibration
@@ -95,7 +95,9 @@ def old_corpus_items() -> list[Item]:
     for split in ("dev",):  # its test half stays held out (tests/narratives/test_targets.py)
         for art in load_corpus(OLD_CORPUS, split):
             analysis = analyse(art.text, art.language, tax)
-            item = Item(f"old-{art.id}", art.language, art.text, analysis, art.narratives, scored=False)
+            item = Item(
+                f"old-{art.id}", art.language, art.text, analysis, art.narratives, scored=False
+            )
             for t in tag_with(art.text, art.language, "rules"):
                 if t.id in art.narratives:
                     spans = [(e.start, e.end) for e in t.evidence]
@@ -136,7 +138,9 @@ def concept_names() -> tuple[str, ...]:
     return tuple(sorted((set(data["concepts"]) | derived) - {"FIRSTPERSON"}))
 
 
-def sentence_set(items: list[Item], nid: str) -> tuple[NDArray[np.float32], NDArray[np.int_], NDArray[np.int_]]:
+def sentence_set(
+    items: list[Item], nid: str
+) -> tuple[NDArray[np.float32], NDArray[np.int_], NDArray[np.int_]]:
     """(features, labels, item index) of the sentences that train narrative ``nid``."""
     xs, ys, groups = [], [], []
     for k, it in enumerate(items):
@@ -220,7 +224,10 @@ def oof_logits(items: list[Item], nids: list[str], c: float) -> dict[str, NDArra
 
 
 def oof_figures(
-    items: list[Item], nids: list[str], logits: dict[str, NDArray[np.float64]], scored: NDArray[np.bool_]
+    items: list[Item],
+    nids: list[str],
+    logits: dict[str, NDArray[np.float64]],
+    scored: NDArray[np.bool_],
 ) -> dict[str, float]:
     """Dev figures from out-of-fold logits with per-narrative calibration and thresholds."""
     tp = fp = fn = 0
@@ -274,12 +281,16 @@ def tune(
             fn = int((~pred & (gold == 1)).sum())
             f = _f1(tp, fp, fn)
             # ties: prefer the stricter thresholds (distractors cost more than a near-miss)
-            if f > best[0] + 1e-9 or (abs(f - best[0]) <= 1e-9 and alone + with_rule > best[1] + best[2]):
+            if f > best[0] + 1e-9 or (
+                abs(f - best[0]) <= 1e-9 and alone + with_rule > best[1] + best[2]
+            ):
                 best = (f, float(alone), float(with_rule))
     return best
 
 
-def stance_set(items: list[Item], side: dict[str, str]) -> tuple[NDArray[np.float32], NDArray[np.int_]]:
+def stance_set(
+    items: list[Item], side: dict[str, str]
+) -> tuple[NDArray[np.float32], NDArray[np.int_]]:
     """Stance training rows: the mean vector of a label's evidence plus claim features."""
     xs, ys = [], []
     for it in items:
@@ -347,7 +358,10 @@ def train(
             "with_rule": with_rule,
             "positives": int(y.sum()),
         }
-        lines.append(f"  {nid:30s} oof F1 {f:.3f}  alone {alone:.3f}  with_rule {with_rule:.3f}  pos {int(y.sum())}")
+        lines.append(
+            f"  {nid:30s} oof F1 {f:.3f}  alone {alone:.3f}  with_rule {with_rule:.3f}  "
+            f"pos {int(y.sum())}"
+        )
     model["narratives"] = narratives
 
     xs, ys = stance_set(dev, side)
@@ -366,7 +380,12 @@ def train(
         "weights": [[round(float(v), 7) for v in row] for row in lin.coef],
         "bias": [round(float(v), 7) for v in lin.intercept],
     }
-    model["trained_on"] = {"dev_passages": len(dev), "old_corpus_articles": len(old), "C": best_c, "stance_C": best_sc}
+    model["trained_on"] = {
+        "dev_passages": len(dev),
+        "old_corpus_articles": len(old),
+        "C": best_c,
+        "stance_C": best_sc,
+    }
     out.write_text(json.dumps(model, separators=(",", ":")) + "\n", encoding="utf-8")
     text = "\n".join(lines)
     print(text)

@@ -97,7 +97,10 @@ def test_huge_text_is_bounded_and_offsets_valid() -> None:
 
 def test_text_without_any_anchor_never_reaches_the_model() -> None:
     embedding.cache.clear()
-    assert tag("The football club promised its fans a new stadium and then broke the promise.", "en") == []
+    assert (
+        tag("The football club promised its fans a new stadium and then broke the promise.", "en")
+        == []
+    )
     assert embedding.cache.misses == 0
 
 
