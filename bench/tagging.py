@@ -189,18 +189,23 @@ def rate(docs: list[tuple[str, str | None]], tagger: Tagger, passes: int = 3) ->
 
 
 def model_rss() -> tuple[float, float]:
-    """Peak RSS (MB) of a fresh worker before and after the model is loaded and used."""
+    """Peak RSS (MB) of a fresh worker before and after the model is loaded and used.
+
+    Read from the process's own VmHWM (``ru_maxrss`` would carry the bench's own peak
+    across the child's exec).
+    """
     script = (
-        "import resource, json\n"
+        "import json\n"
+        "def hwm():\n"
+        "    for line in open('/proc/self/status'):\n"
+        "        if line.startswith('VmHWM:'):\n"
+        "            return int(line.split()[1]) / 1024\n"
         "from narratives import tag\n"
         "tag('The weather in the capital was mild and the markets were calm.', 'en')\n"
-        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
-        "from narratives.semantic import load_model\n"
-        "from narratives import embedding\n"
-        "load_model(); embedding.embed(['warm up the encoder'])\n"
+        "before = hwm()\n"
         "tag('The West promised Gorbachev that NATO would not expand east and broke that promise.',"
         " 'en')\n"
-        "after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+        "after = hwm()\n"
         "print(json.dumps([before, after]))\n"
     )
     res = subprocess.run(

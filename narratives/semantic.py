@@ -50,13 +50,29 @@ class SemanticModel:
     stance_bias: NDArray[np.float32]  # (3,)
     stance_features: tuple[str, ...]  # names of the claim features after the vector
     concepts: tuple[str, ...]  # rule-layer concepts used as indicator features
+    relevance_weights: NDArray[np.float32]  # the relevance gate over relevance_input()
+    relevance_bias: float
+    relevance_threshold: float  # below it a text carries no narrative at all
+
+    def narrative_logits(self, x: NDArray[np.float32]) -> dict[str, NDArray[np.float32]]:
+        """Per narrative, the classifier's raw score for each row of ``x`` (sentences x features)."""
+        return {nid: (x @ m.weights + m.bias).astype(np.float32) for nid, m in self.narratives.items()}
 
     def narrative_probabilities(self, x: NDArray[np.float32]) -> dict[str, NDArray[np.float32]]:
-        """Per narrative, the probability for each row of ``x`` (sentences x features)."""
-        out = {}
-        for nid, m in self.narratives.items():
-            out[nid] = _sigmoid(m.calib_a * (x @ m.weights + m.bias) + m.calib_b)
-        return out
+        """Per narrative, the calibrated probability for each row of ``x``."""
+        return self.calibrated(self.narrative_logits(x))
+
+    def calibrated(self, logits: dict[str, NDArray[np.float32]]) -> dict[str, NDArray[np.float32]]:
+        """Platt-scaled probabilities from raw scores."""
+        return {
+            nid: _sigmoid(self.narratives[nid].calib_a * z + self.narratives[nid].calib_b)
+            for nid, z in logits.items()
+        }
+
+    def relevant(self, logits: dict[str, NDArray[np.float32]], own: NDArray[np.float32]) -> bool:
+        """The relevance gate: does the text carry any narrative at all?"""
+        z = float(relevance_input(logits, self.calibrated(logits), own) @ self.relevance_weights)
+        return float(_sigmoid(np.asarray(z + self.relevance_bias))) >= self.relevance_threshold
 
     def stance_probabilities(
         self, x: NDArray[np.float32], claims: NDArray[np.float32]
@@ -67,6 +83,20 @@ class SemanticModel:
         e = np.exp(z)
         result: NDArray[np.float32] = (e / e.sum(axis=1, keepdims=True)).astype(np.float32)
         return result
+
+
+def relevance_input(
+    logits: dict[str, NDArray[np.float32]],
+    probs: dict[str, NDArray[np.float32]],
+    own: NDArray[np.float32],
+) -> NDArray[np.float32]:
+    """Relevance-gate features of one text: each narrative's best raw score, the best
+    calibrated probability, and the max- and mean-pooled vectors of the model's sentences."""
+    best = np.asarray([float(z.max()) if len(z) else -30.0 for z in logits.values()])
+    top = max((float(p.max()) for p in probs.values() if len(p)), default=0.0)
+    pooled = own.max(axis=0) if len(own) else np.zeros(embedding.DIM, dtype=np.float32)
+    mean = own.mean(axis=0) if len(own) else np.zeros(embedding.DIM, dtype=np.float32)
+    return np.hstack([best, [top], pooled, mean]).astype(np.float32)
 
 
 def stance_input(x: NDArray[np.float32], claims: NDArray[np.float32]) -> NDArray[np.float32]:
@@ -144,6 +174,9 @@ def load_model(path: Path = MODEL_FILE) -> SemanticModel:
         stance_bias=np.asarray(st["bias"], dtype=np.float32),
         stance_features=tuple(st["features"]),
         concepts=tuple(raw["concepts"]),
+        relevance_weights=np.asarray(raw["relevance"]["weights"], dtype=np.float32),
+        relevance_bias=float(raw["relevance"]["bias"]),
+        relevance_threshold=float(raw["relevance"]["threshold"]),
     )
 
 

@@ -18,6 +18,7 @@ from typing import Literal
 
 import numpy as np
 
+from narratives import embedding
 from narratives.claims import claim_features
 from narratives.matching import Analysis, analyse
 from narratives.normalize import normalize_language
@@ -84,7 +85,12 @@ def tag_with(
     if not chosen:
         return []
     x = embed_sentences(body, analysis.spans, analysis.concepts, chosen, model.concepts)
-    probs = model.narrative_probabilities(x[chosen])
+    logits = model.narrative_logits(x[chosen])
+    probs = model.calibrated(logits)
+    if not _confirmed_rule(model, rules, probs, tax) and not model.relevant(
+        logits, x[chosen][:, : embedding.DIM]
+    ):
+        return []
     decisions = _decide(model, rules, chosen, probs, tax, mode)
     return _tags(text, analysis, decisions, model, x, tax)
 
@@ -125,6 +131,17 @@ def candidates(analysis: Analysis, rules: dict[str, RuleResult]) -> list[int]:
     ranked = sorted(near, key=lambda i: (-richness[i], i))
     chosen = list(dict.fromkeys([*ruled, *ranked]))[:MAX_MODEL_SENTENCES]
     return sorted(chosen)
+
+
+def _confirmed_rule(
+    model: SemanticModel, rules: dict[str, RuleResult], probs: dict[str, np.ndarray], tax: Taxonomy
+) -> bool:
+    """A rule hit that the model also finds on its own: the text needs no relevance gate."""
+    threshold = tax.settings["threshold"]
+    return any(
+        r.score >= threshold and float(probs[nid].max()) >= model.narratives[nid].alone
+        for nid, r in rules.items()
+    )
 
 
 def _decide(

@@ -23,6 +23,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -34,7 +35,7 @@ from narratives.evaluation import load_corpus
 from narratives.matching import Analysis, analyse
 from narratives.passages import PASSAGES, Passage, load
 from narratives.rules import anchored, rule_layer
-from narratives.semantic import MODEL_FILE, STANCES, features, stance_input
+from narratives.semantic import MODEL_FILE, STANCES, features, relevance_input, stance_input
 from narratives.tagger import candidates
 from narratives.taxonomy import compiled
 
@@ -42,6 +43,8 @@ OLD_CORPUS = Path(__file__).resolve().parent.parent / "tests" / "narratives" / "
 FOLDS = 5  # out-of-fold predictions for thresholds and calibration
 C_GRID = (0.25, 1.0, 4.0)  # inverse L2 strength tried for the narrative classifiers
 STANCE_C_GRID = (0.1, 0.25, 1.0)
+GATE_C = 0.1  # the relevance gate: few texts, ~780 features; strong regularisation
+DISTRACTOR_BUDGET = 0.05  # issue 13: at most 5 % of distractors may receive a narrative
 SEED = 13
 
 
@@ -363,6 +366,8 @@ def train(
             f"pos {int(y.sum())}"
         )
     model["narratives"] = narratives
+    model["relevance"], gate_lines = relevance_gate(items, nids, logits, scored, best_c, narratives)
+    lines += gate_lines
 
     xs, ys = stance_set(dev, side)
     if len(set(ys.tolist())) < len(STANCES):
@@ -392,6 +397,95 @@ def train(
     if report:
         report.write_text(text + "\n", encoding="utf-8")
     return {"micro_oof_f1": best_micro, "stance_oof": best_acc}
+
+
+def relevance_gate(
+    items: list[Item],
+    nids: list[str],
+    logits: dict[str, NDArray[np.float64]],
+    scored: NDArray[np.bool_],
+    c: float,
+    narratives: dict[str, Any],
+) -> tuple[dict[str, object], list[str]]:
+    """Fit the relevance gate on out-of-fold narrative scores and pooled sentence vectors.
+
+    Its threshold is the one with the best micro-F1 among those that keep the out-of-fold
+    share of dev distractors given a narrative at or under DISTRACTOR_BUDGET (issue 13's
+    5 %). A text where a rule hit is confirmed by the model on its own passes regardless.
+    """
+    feats = []
+    for k, it in enumerate(items):
+        cands = _candidates_of(it)
+        assert it.x is not None
+        own = it.x[cands][:, : embedding.DIM] if cands else np.zeros((0, embedding.DIM))
+        lg = {nid: np.asarray([logits[nid][k]], dtype=np.float32) for nid in nids}
+        probs = {
+            nid: 1 / (1 + np.exp(-(narratives[nid]["calib_a"] * lg[nid] + narratives[nid]["calib_b"])))
+            for nid in nids
+        }
+        feats.append(relevance_input(lg, probs, own.astype(np.float32)))
+    f = np.asarray(feats, dtype=np.float32)
+    y = np.asarray([bool(it.gold) for it in items], dtype=int)
+    rel = np.zeros(len(items))
+    for held in _folds(len(items)):
+        mask = np.ones(len(items), dtype=bool)
+        mask[held] = False
+        lin = fit_linear(f[mask], y[mask], GATE_C)
+        rel[held] = 1 / (1 + np.exp(-lin.decision(f[held])[:, 0]))
+    preds = {}
+    both = np.zeros(len(items), dtype=bool)  # a rule hit the model confirms on its own
+    for nid in nids:
+        m = narratives[nid]
+        p = 1 / (1 + np.exp(-(m["calib_a"] * logits[nid] + m["calib_b"])))
+        ruled = _ruled(items, nid)
+        preds[nid] = (p >= m["alone"]) | (ruled & (p >= m["with_rule"]))
+        both |= ruled & (p >= m["alone"])
+    lines = []
+    chosen, best = 0.0, (-1.0, False)
+    for tau in np.round(np.arange(0.0, 0.91, 0.05), 2):
+        fig = _gated_figures(items, nids, preds, (rel >= tau) | both, scored)
+        ok = fig["distractor_rate"] <= DISTRACTOR_BUDGET
+        lines.append(
+            f"gate {tau:.2f}: micro-F1 {fig['micro_f1']:.3f}, distractors {fig['distractor_rate']:.3f}, "
+            f"relevance P {fig['rel_p']:.3f} R {fig['rel_r']:.3f}"
+        )
+        key = (fig["micro_f1"], ok)
+        if (ok and not best[1]) or (ok == best[1] and key[0] > best[0]):
+            chosen, best = float(tau), key
+    lines.append(f"relevance gate threshold {chosen:.2f}")
+    lin = fit_linear(f, y, GATE_C)
+    gate = {
+        "weights": [round(float(v), 7) for v in lin.coef[0]],
+        "bias": round(float(lin.intercept[0]), 7),
+        "threshold": chosen,
+    }
+    return gate, lines
+
+
+def _gated_figures(
+    items: list[Item],
+    nids: list[str],
+    preds: dict[str, NDArray[np.bool_]],
+    gate: NDArray[np.bool_],
+    scored: NDArray[np.bool_],
+) -> dict[str, float]:
+    tp = fp = fn = 0
+    any_pred = np.zeros(len(items), dtype=bool)
+    for nid in nids:
+        gold = np.asarray([nid in it.gold for it in items])
+        q = preds[nid] & gate
+        tp += int((q & gold & scored).sum())
+        fp += int((q & ~gold & scored).sum())
+        fn += int((~q & gold & scored).sum())
+        any_pred |= q
+    rel = np.asarray([bool(it.gold) for it in items])
+    distractors = ~rel & scored
+    return {
+        "micro_f1": _f1(tp, fp, fn),
+        "distractor_rate": float((any_pred & distractors).sum() / max(1, distractors.sum())),
+        "rel_p": float((any_pred & rel & scored).sum() / max(1, (any_pred & scored).sum())),
+        "rel_r": float((any_pred & rel & scored).sum() / max(1, (rel & scored).sum())),
+    }
 
 
 def stance_cv(xs: NDArray[np.float32], ys: NDArray[np.int_], c: float) -> float:
