@@ -55,8 +55,10 @@ class SemanticModel:
     relevance_threshold: float  # below it a text carries no narrative at all
 
     def narrative_logits(self, x: NDArray[np.float32]) -> dict[str, NDArray[np.float32]]:
-        """Per narrative, the classifier's raw score for each row of ``x`` (sentences x features)."""
-        return {nid: (x @ m.weights + m.bias).astype(np.float32) for nid, m in self.narratives.items()}
+        """Per narrative, the raw classifier score of each row of ``x`` (sentences x features)."""
+        return {
+            nid: (x @ m.weights + m.bias).astype(np.float32) for nid, m in self.narratives.items()
+        }
 
     def narrative_probabilities(self, x: NDArray[np.float32]) -> dict[str, NDArray[np.float32]]:
         """Per narrative, the calibrated probability for each row of ``x``."""

@@ -420,7 +420,8 @@ def relevance_gate(
         own = it.x[cands][:, : embedding.DIM] if cands else np.zeros((0, embedding.DIM))
         lg = {nid: np.asarray([logits[nid][k]], dtype=np.float32) for nid in nids}
         probs = {
-            nid: 1 / (1 + np.exp(-(narratives[nid]["calib_a"] * lg[nid] + narratives[nid]["calib_b"])))
+            nid: 1
+            / (1 + np.exp(-(narratives[nid]["calib_a"] * lg[nid] + narratives[nid]["calib_b"])))
             for nid in nids
         }
         feats.append(relevance_input(lg, probs, own.astype(np.float32)))
@@ -446,7 +447,8 @@ def relevance_gate(
         fig = _gated_figures(items, nids, preds, (rel >= tau) | both, scored)
         ok = fig["distractor_rate"] <= DISTRACTOR_BUDGET
         lines.append(
-            f"gate {tau:.2f}: micro-F1 {fig['micro_f1']:.3f}, distractors {fig['distractor_rate']:.3f}, "
+            f"gate {tau:.2f}: micro-F1 {fig['micro_f1']:.3f}, "
+            f"distractors {fig['distractor_rate']:.3f}, "
             f"relevance P {fig['rel_p']:.3f} R {fig['rel_r']:.3f}"
         )
         key = (fig["micro_f1"], ok)
