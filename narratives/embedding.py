@@ -22,9 +22,9 @@ Matrix = NDArray[np.float32]
 
 DIM = 384  # multilingual-e5-small's embedding width
 # Characters kept per sentence: the encoder costs ~1.2 ms per token on one core (measured,
-# docs/BENCHMARKS.md); 400 characters (~100 tokens) keeps a very long sentence under
-# ~120 ms while every sentence of the labelled sets (p99 ~ 330 characters) fits whole.
-MAX_CHARS = 400
+# docs/BENCHMARKS.md); 300 characters (~75 tokens) bounds a very long sentence at ~90 ms,
+# and a claim sits in a sentence's first 300 characters in nearly every labelled passage.
+MAX_CHARS = 300
 # Cached sentence vectors per process: 20,000 x 384 float32 = 30 MB.
 CACHE_SIZE = 20_000
 
