@@ -30,8 +30,8 @@ from bench.story_corpus import CorpusDoc, generate
 from models import migrate
 from models.db import make_engine, session_factory
 from models.schema import Article, Source, StoryKey
-from models.stories import StoryProbe, stored_story_matches
-from models.story_match import BANDS, story_keys
+from models.stories import StoryProbe, candidate_ids, stored_story_matches
+from models.story_match import BANDS, WINDOW_DAYS, story_keys
 
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/narrmon_bench_dedup"
@@ -43,6 +43,8 @@ STORIES = 500
 # Probes per lookup call, as the load path batches a source's pages.
 PROBE_BATCH = 250
 TARGET_MS = 1.0
+# Timed rounds: the machine is shared, so the best and the median are both reported.
+ROUNDS = 5
 SEED = 14
 
 
@@ -208,6 +210,11 @@ def probes(docs: list[CorpusDoc]) -> tuple[list[StoryProbe], list[StoryProbe], d
     return copies, reports, expected
 
 
+def _row(label: str, values: list[float]) -> str:
+    rounds = ", ".join(f"{v:.3f}" for v in values)
+    return f"| {label} | {min(values):.3f} | {statistics.median(values):.3f} | {rounds} |"
+
+
 def run(backend: str, markdown: str | None) -> None:
     """Seed (once), then time the lookups and check their answers."""
     docs = generate(SEED, stories=STORIES)
@@ -217,16 +224,22 @@ def run(backend: str, markdown: str | None) -> None:
     copies, reports, expected = probes(docs)
     engine = make_engine(url)
     factory = session_factory(engine)
-    timings = []
+    mixed = [p for pair in zip(copies, reports, strict=True) for p in pair]
+    full, keys_only = [], []
     found: dict[str, str] = {}
-    for round_ in range(4):  # round 0 warms the caches and is not counted
-        mixed = [p for pair in zip(copies, reports, strict=True) for p in pair]
-        t0 = time.perf_counter()
+    window = timedelta(days=WINDOW_DAYS)
+    for round_ in range(ROUNDS + 1):  # round 0 warms the caches and is not counted
         with factory() as session:
+            t0 = time.perf_counter()
             for start in range(0, len(mixed), PROBE_BATCH):
                 found.update(stored_story_matches(session, mixed[start : start + PROBE_BATCH]))
+            t1 = time.perf_counter()
+            for start in range(0, len(mixed), PROBE_BATCH):
+                candidate_ids(session, mixed[start : start + PROBE_BATCH], window)
+            t2 = time.perf_counter()
         if round_:
-            timings.append((time.perf_counter() - t0) / len(mixed) * 1000)
+            full.append((t1 - t0) / len(mixed) * 1000)
+            keys_only.append((t2 - t1) / len(mixed) * 1000)
     with factory() as session:
         t0 = time.perf_counter()
         for p in copies[:100]:
@@ -237,19 +250,25 @@ def run(backend: str, markdown: str | None) -> None:
     engine.dispose()
     hits = sum(found.get(p.url) == expected[p.url] for p in copies)
     false = sum(p.url in found for p in reports)
-    ms = statistics.median(timings)
     lines = [
         f"# Story lookup at 1M stored articles ({backend})",
         "",
         f"- stored: {stored_n:,} articles, {keys_n:,} story_keys rows "
         f"(seeded in {seeded_s:.0f} s this run; 0 when reused)",
         f"- probes: {len(copies)} syndicated copies + {len(reports)} independent reports, "
-        f"{PROBE_BATCH} per query, 3 timed rounds",
+        f"{PROBE_BATCH} per query, {ROUNDS} timed rounds after one warm-up",
         f"- copies that found their story: {hits}/{len(copies)}; reports matched: "
         f"{false}/{len(reports)}",
-        f"- **lookup: {ms:.3f} ms per article** (median of rounds: "
-        f"{', '.join(f'{t:.3f}' for t in timings)}); target <= {TARGET_MS} ms",
-        f"- one probe per query (no batching): {single_ms:.2f} ms per article",
+        "",
+        "| ms per article | best round | median | all rounds |",
+        "|---|---:|---:|---|",
+        _row("whole lookup (keys, candidates' texts, same-story check)", full),
+        _row("indexed key lookup alone", keys_only),
+        "",
+        f"Target: <= {TARGET_MS} ms per article. One probe per query (no batching): "
+        f"{single_ms:.2f} ms per article. Half the probes are true copies, whose check "
+        "reads and fingerprints the stored copy; an article with no candidate costs the key "
+        "lookup only. Wall time on the shared 2-core machine (other sessions running).",
         "",
         f"Command: `.venv/bin/python -m bench.dedup_lookup --backend {backend}`.",
     ]

@@ -60,10 +60,11 @@ def replace_story_keys(
     return len(rows)
 
 
-def _candidates(
+def candidate_ids(
     session: Session, chunk: Sequence[StoryProbe], window: timedelta
 ) -> dict[str, set[int]]:
-    """Stored article ids sharing a key with each probe, within the window."""
+    """Stored article ids sharing an LSH key with each probe within the window: the indexed
+    part of the lookup (the texts are checked after), ``{probe url: ids}``."""
     keys = sorted({k for p in chunk for k in p.keys})
     lo = min(p.day for p in chunk) - window
     hi = max(p.day for p in chunk) + window
@@ -112,7 +113,7 @@ def stored_copies(
     usable = [p for p in probes if p.keys]
     for start in range(0, len(usable), PROBES_PER_QUERY):
         chunk = usable[start : start + PROBES_PER_QUERY]
-        candidates = _candidates(session, chunk, window)
+        candidates = candidate_ids(session, chunk, window)
         wanted = sorted(set().union(*candidates.values())) if candidates else []
         stored: dict[int, tuple[str, str, np.ndarray]] = {}
         for first in range(0, len(wanted), ROWS_PER_QUERY):

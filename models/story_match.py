@@ -1,11 +1,12 @@
 """Near-duplicate signatures and the same-story rule (pure functions, no database).
 
-A text becomes a set of word 4-shingles; datasketch's MinHash (48 permutations) sketches
-the set and its signature is cut into LSH bands (16 bands of 3 rows). Each band becomes
-one 64-bit key: two texts share a key when their MinHashes agree on a whole band, which
-happens with probability 1 - (1 - J^3)^16 for shingle Jaccard J. Candidates found by key
-are then checked on the exact shingle sets (hashed) with :func:`same_story`: the rule that decides,
-so the LSH only has to find, not judge.
+A text becomes a set of word 4-shingles; a MinHash of 48 permutations (datasketch's
+affine32 scheme, see :func:`signature`) sketches the set, and its signature is cut into
+LSH bands (16 bands of 3 rows). Each band becomes one 64-bit key: two texts share a key
+when their MinHashes agree on a whole band, which happens with probability
+1 - (1 - J^3)^16 for shingle Jaccard J. Candidates found by key are then checked on the
+exact shingle sets (hashed, :func:`fingerprint`) with :func:`same_story`: the rule that
+decides, so the LSH only has to find, not judge.
 """
 
 from __future__ import annotations
@@ -16,10 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Any
 
 import numpy as np
-from datasketch import MinHash
 
 # Words per shingle: 4-word shingles are shared by copies of one text but rarely by two
 # texts that only share names, places and numbers (measured on bench/story_corpus.py).
@@ -39,8 +38,8 @@ WINDOW_DAYS = 7
 # Below this many words a text has too few shingles to tell copies from reports.
 MIN_WORDS = 50
 # Same story when this share of the shorter text's shingles is in the other text: copies
-# with a trimmed, added or rewritten paragraph keep 0.7-0.95; independent reports and
-# follow-ups that reuse a background paragraph stay under 0.3 (bench/story_corpus.py).
+# with a trimmed, added or rewritten paragraph measured 0.70-1.0; independent reports and
+# follow-ups that reuse a background paragraph at most 0.40 (bench/story_corpus.py, seed 1).
 MIN_CONTAINMENT = 0.5
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -59,14 +58,22 @@ def shingles(text: str) -> set[str]:
     return {" ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
 
 
-# datasketch's default permutation scheme since 2.0.0, named so stored keys never change
-# meaning with a library default.
-SCHEME = "affine32"
+# The MinHash is datasketch 2.0.0's "affine32" scheme (sha1_hash32 of each shingle, the
+# MurmurHash3 finalizer, then h -> a*h + b mod 2^32 with odd a), computed here in numpy so
+# that the extraction workers need not import datasketch: its package imports scipy and
+# redis (+64 MB and seconds per process, measured). tests/stories/test_story_policy.py
+# checks that the signatures equal datasketch.MinHash(num_perm, seed=SEED,
+# scheme="affine32") bit for bit.
+_FMIX32 = (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16)
 
 
 @lru_cache(maxsize=4)
-def _permutations(num_perm: int) -> Any:
-    return MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME).permutations
+def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's affine32 permutation parameters for ``num_perm`` and SEED."""
+    gen = np.random.RandomState(SEED)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
 
 
 # Multipliers of the rolling shingle hash (odd 64-bit constants; products wrap mod 2^64).
@@ -83,8 +90,7 @@ def fingerprint(text: str) -> np.ndarray:
     fingerprints made in one process, never store them (the stored keys use MinHash).
     """
     words = _WORD.findall(_DATELINE.sub("", text, count=1).lower())
-    hashed = np.fromiter(map(hash, words), dtype=np.int64, count=len(words))
-    hashed = hashed.view(np.uint64)
+    hashed = np.fromiter(map(hash, words), dtype=np.int64, count=len(words)).view(np.uint64)
     n = len(hashed) - SHINGLE_WORDS + 1
     if n <= 0:
         return np.unique(hashed)
@@ -94,14 +100,28 @@ def fingerprint(text: str) -> np.ndarray:
     return np.unique(rolled)
 
 
+def _sha1_hash32(data: bytes) -> int:
+    return int.from_bytes(hashlib.sha1(data).digest()[:4], "little")
+
+
 def signature(shingle_set: set[str], num_perm: int = NUM_PERM) -> np.ndarray:
     """The MinHash signature (``num_perm`` unsigned 32-bit values) of a shingle set."""
-    sketch = MinHash(
-        num_perm=num_perm, seed=SEED, permutations=_permutations(num_perm), scheme=SCHEME
-    )
-    sketch.update_batch([s.encode("utf-8") for s in shingle_set])
-    values: np.ndarray = sketch.hashvalues
-    return values
+    if not shingle_set:
+        return np.full(num_perm, (1 << 32) - 1, dtype=np.uint32)
+    hv = np.fromiter(
+        (_sha1_hash32(s.encode("utf-8")) for s in shingle_set),
+        dtype=np.uint32,
+        count=len(shingle_set),
+    ).reshape(-1, 1)
+    s1, m1, s2, m2, s3 = (np.uint32(c) for c in _FMIX32)
+    hv = hv ^ (hv >> s1)
+    hv = hv * m1
+    hv = hv ^ (hv >> s2)
+    hv = hv * m2
+    hv = hv ^ (hv >> s3)
+    a, b = _permutations(num_perm)
+    minima: np.ndarray = (hv * a + b).min(axis=0)
+    return minima
 
 
 def _signed64(digest: bytes) -> int:

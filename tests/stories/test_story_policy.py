@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
+
 from bench.dedup_quality import HELD_OUT_SEED, cluster_minhash
 from bench.story_corpus import (
     _facts,
@@ -15,7 +17,7 @@ from bench.story_corpus import (
     updated_version,
     wire_story,
 )
-from models.story_match import fingerprint, same_story
+from models.story_match import NUM_PERM, SEED, fingerprint, same_story, shingles, signature
 from tests.stories.syndication_sites import OUTLETS, WIRE
 
 # German rendering of the wire story's first three paragraphs (written for this test).
@@ -76,3 +78,15 @@ def test_held_out_pair_precision_and_recall_meet_the_targets() -> None:
     assert len({d.story for d in docs if d.kind == "wire"}) >= 150
     precision, recall = pair_scores(docs, cluster_minhash(docs))
     assert precision >= 0.99 and recall >= 0.95
+
+
+def test_signatures_are_datasketch_minhashes() -> None:
+    """The workers' numpy MinHash equals datasketch's affine32 MinHash bit for bit."""
+    from datasketch import MinHash
+
+    for doc in generate(HELD_OUT_SEED, stories=20):
+        sh = shingles(doc.text)
+        reference = MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32")
+        reference.update_batch([s.encode("utf-8") for s in sh])
+        assert np.array_equal(signature(sh), reference.hashvalues)
+    assert set(signature(set())) == {2**32 - 1}  # an empty set: datasketch's empty sketch
