@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
@@ -11,10 +12,10 @@ from models import store
 from models.db import session_factory
 from models.records import ArticleRecord
 from models.rollups import rebuild_rollups
-from models.schema import Article, DailyTotal, StoryKey
+from models.schema import Article, DailyTotal, DirtyDay, StoryKey
 from narrmon.bootstrap import source_record
 from narrmon.loading import text_hash
-from narrmon.restory import own_story, restory_all
+from narrmon.restory import RestorySummary, own_story, restory_all
 from narrmon.settings import Settings
 from tests.ingest.test_stories import OTHER, SOURCES, STORY
 
@@ -108,3 +109,42 @@ def test_restory_since_keeps_earlier_articles_as_anchors(
     }
     restory_all(settings)
     assert set(_stories(engine).values()) == {first}
+
+
+class _Crash(Exception):
+    pass
+
+
+def test_restory_stopped_after_a_batch_then_rerun_ends_as_a_clean_run(
+    settings: Settings, engine: Engine, session: Session
+) -> None:
+    store.sync_sources(session, [source_record(s) for s in SOURCES])
+    store.upsert_articles(
+        session,
+        [
+            _record("https://wire.example/putin", STORY, 6),
+            _record("https://wire.example/council", OTHER, 6),
+            _record("https://paper.example/copy", "(Reuters) - " + STORY, 6),
+            _record("https://blog.example/update", UPDATE, 7),
+        ],
+    )
+    session.commit()
+
+    def crash(summary: RestorySummary) -> None:
+        if summary.articles >= 3:  # after the third one-article batch has committed
+            raise _Crash
+
+    with pytest.raises(_Crash):
+        restory_all(settings, batch_size=1, progress=crash)
+    partial = _stories(engine)
+    assert partial["https://paper.example/copy"] == partial["https://wire.example/putin"]
+    assert partial["https://blog.example/update"] != partial["https://wire.example/putin"]
+    with session_factory(engine)() as s:
+        assert s.query(DirtyDay).count() == 1  # the copy's day waits for its rollups
+
+    out = restory_all(settings, batch_size=1)
+    after = _stories(engine)
+    assert out.changed == 1 and len(set(after.values())) == 2
+    assert after["https://blog.example/update"] == after["https://wire.example/putin"]
+    with session_factory(engine)() as s:
+        assert s.query(DirtyDay).count() == 0
