@@ -41,6 +41,12 @@ def _record(url: str, text: str, day: int) -> ArticleRecord:
     )
 
 
+def _store(session: Session, records: list[ArticleRecord]) -> None:
+    """Store the test sources and ``records`` (no story keys: stored as before 0005)."""
+    store.sync_sources(session, [source_record(s) for s in SOURCES])
+    store.upsert_articles(session, records)
+
+
 def _stories(engine: Engine) -> dict[str, str]:
     with session_factory(engine)() as s:
         return {a.url: a.story_id for a in s.scalars(select(Article))}
@@ -50,8 +56,7 @@ def test_restory_clusters_stored_articles(
     settings: Settings, engine: Engine, session: Session
 ) -> None:
     # Stored without keys and each under its own story, as before the rule changed.
-    store.sync_sources(session, [source_record(s) for s in SOURCES])
-    store.upsert_articles(
+    _store(
         session,
         [
             _record("https://wire.example/putin", STORY, 6),
@@ -88,8 +93,7 @@ def test_restory_clusters_stored_articles(
 def test_restory_since_keeps_earlier_articles_as_anchors(
     settings: Settings, engine: Engine, session: Session
 ) -> None:
-    store.sync_sources(session, [source_record(s) for s in SOURCES])
-    store.upsert_articles(
+    _store(
         session,
         [
             _record("https://wire.example/putin", STORY, 6),
@@ -118,8 +122,7 @@ class _Crash(Exception):
 def test_restory_stopped_after_a_batch_then_rerun_ends_as_a_clean_run(
     settings: Settings, engine: Engine, session: Session
 ) -> None:
-    store.sync_sources(session, [source_record(s) for s in SOURCES])
-    store.upsert_articles(
+    _store(
         session,
         [
             _record("https://wire.example/putin", STORY, 6),
