@@ -14,7 +14,8 @@ UV_VERSION := 0.13.9
 STAMP := $(VENV)/.installed
 
 .PHONY: install lock demo test test-fast lint bench bench-extraction bench-tagging bench-export \
-        bench-quality bench-ingest bench-dashboard bench-dags airflow dashboard clean help train-tagger
+        bench-quality bench-ingest bench-dashboard bench-dags bench-dedup airflow dashboard clean help \
+        train-tagger
 
 help:
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -46,7 +47,7 @@ lint: install ## ruff and mypy
 demo: install ## serve the bundled demo outlets, ingest them on SQLite, start the dashboards
 	$(VENV)/bin/narrmon demo
 
-bench: bench-export bench-extraction bench-tagging bench-quality bench-ingest bench-dashboard bench-dags ## run every benchmark (sections in docs/bench/)
+bench: bench-export bench-extraction bench-tagging bench-quality bench-ingest bench-dashboard bench-dags bench-dedup ## run every benchmark (sections in docs/bench/)
 
 bench-export: install ## export memory: peak RSS exporting 50k and 200k articles
 	$(PY) -m bench.export_memory --markdown docs/bench/export.md
@@ -75,6 +76,11 @@ bench-ingest: install ## end-to-end `narrmon run` vs the extraction limit (1,000
 bench-dashboard: install ## dashboard query latency (p50/p95) at 1M articles, SQLite and PostgreSQL
 	$(PY) -m bench.dashboard_queries --backend sqlite --markdown docs/bench/dashboard-sqlite.md
 	$(PY) -m bench.dashboard_queries --backend postgresql --markdown docs/bench/dashboard-postgresql.md
+
+bench-dedup: install ## story clustering: pair precision/recall on the generated corpus; lookup ms/article at 1M stored, both databases
+	$(PY) -m bench.dedup_quality --markdown docs/bench/dedup-quality.md
+	$(PY) -m bench.dedup_lookup --backend sqlite --markdown docs/bench/dedup-sqlite.md
+	$(PY) -m bench.dedup_lookup --backend postgresql --markdown docs/bench/dedup-postgresql.md
 
 bench-dags: install ## DAG folder parse time (fresh interpreter per round)
 	$(PY) -m bench.dag_parse --runs 5 --markdown docs/bench/dag-parse.md

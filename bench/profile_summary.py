@@ -27,7 +27,7 @@ STAGES: list[tuple[str, str, tuple[str, ...]]] = [
     ("crawl", "fetch (Scrapy engine, Twisted, HTTP)", ("",)),
     ("workers", "extraction (crawlers.extraction.extract)", ("extract (crawlers/extraction",)),
     ("workers", "tagging (narratives.tag)", ("narratives/",)),
-    ("workers", "SimHash", ("text_simhash",)),
+    ("workers", "story keys (MinHash)", ("text_story_keys",)),
     ("workers", "WARC read", ("read_record",)),
     ("workers", "start-up (imports)", ("_find_and_load",)),
     ("workers", "pool plumbing (pickling, queues)", ("",)),

@@ -30,7 +30,7 @@ from crawlers.archive import WarcArchive, read_record
 from crawlers.extraction import ExtractionError, extract
 from narratives import tag
 from narrmon.demo_sites import generate_sites
-from narrmon.pages import PageTask, process_page, text_simhash
+from narrmon.pages import PageTask, process_page, text_story_keys
 
 # Pages warmed up before timing: lxml, trafilatura and the tagger build caches on first use.
 WARM_UP_PAGES = 20
@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
             ],
             "`extract` (the anchor's work)": lambda: _extract_all(pages),
             "`tag`": lambda: [tag(a.text, a.language) for a in articles],
-            "SimHash": lambda: [text_simhash(a.text) for a in articles],
+            "story keys (MinHash)": lambda: [text_story_keys(a.text) for a in articles],
             "pickle the outcome there and back": lambda: [
                 pickle.loads(pickle.dumps(o)) for o in outcomes
             ],

@@ -27,8 +27,10 @@ class ArticleRecord:
     warc_offset: int | None = None
     warc_record_id: str | None = None
     crawl_run_id: str | None = None
-    simhash: int | None = None
+    simhash: int | None = None  # unused since issue 14 (story_keys replaced SimHash)
     page_url: str | None = None
+    # MinHash LSH band keys of the text (models.story_match.story_keys); empty: none.
+    story_keys: tuple[int, ...] = ()
 
     @property
     def day(self) -> date:

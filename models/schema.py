@@ -141,6 +141,22 @@ class Article(Base):
     )
 
 
+class StoryKey(Base):
+    """One LSH band key of an article's MinHash (models.story_match), for the indexed
+    near-duplicate lookup: copies of a story share at least one key with high probability.
+    ``day`` is copied from the article so the window filter needs no join."""
+
+    __tablename__ = "story_keys"
+    __table_args__ = (Index("ix_story_keys_key_day", "key", "day"),)
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    band: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[int] = mapped_column(BigInteger)
+    day: Mapped[date] = mapped_column(Date)
+
+
 class Narrative(Base):
     """A narrative of the taxonomy (ids are stable across taxonomy versions)."""
 

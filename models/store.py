@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from models.records import ArticleRecord, QuarantineRecord, SourceRecord, TagRecord
 from models.schema import Article, FeedState, Narrative, NarrativeTag, QuarantineItem, Source
-from models.stories import bands
+from models.stories import replace_story_keys
 
 UpsertStatus = Literal["new", "updated", "unchanged"]
 
@@ -147,11 +147,12 @@ def upsert_articles(
             continue
         statuses[url] = "new" if prior is None else "updated"
         values = asdict(rec)
+        del values["story_keys"]  # stored in story_keys, one row per band
         values["day"] = rec.day
         values["updated_at"] = stamp
-        sim = None if rec.simhash is None else bands(rec.simhash)
+        # The SimHash columns of revision 0002 are no longer written (issue 14: MinHash LSH).
         for i in range(4):
-            values[f"sim_band{i}"] = None if sim is None else sim[i]
+            values[f"sim_band{i}"] = None
         to_write.append(values)
 
     if to_write:
@@ -165,6 +166,10 @@ def upsert_articles(
         ).returning(Article.id, Article.url)
         for row in session.execute(stmt, to_write):
             result[row.url] = (row.id, statuses[row.url])
+        replace_story_keys(
+            session,
+            ((result[r.url][0], r.day, r.story_keys) for r in by_url.values() if r.url in statuses),
+        )
     return result
 
 

@@ -1,112 +1,137 @@
-"""Story clustering support: SimHash bands and the near-duplicate lookup.
+"""Story clustering in the database: the indexed near-duplicate lookup and key storage.
 
 Syndicated or mirrored copies of one story share a ``story_id``. Exact copies are found
-by content hash; near copies (a changed dateline, an added credit line) by a 64-bit
-SimHash split into four 16-bit bands: any two hashes within Hamming distance 3 agree on
-at least one band (pigeonhole), so an indexed equality lookup finds them all without an
-all-pairs scan.
+by content hash (models.store); near copies by the MinHash LSH keys of
+:mod:`models.story_match`, stored one row per band in ``story_keys`` and looked up by an
+indexed equality on (key, day), then confirmed on the texts with the same-story rule.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
-from sqlalchemy import or_, select
+import numpy as np
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from models.schema import Article
+from models.schema import Article, StoryKey
+from models.story_match import WINDOW_DAYS, best_candidate, fingerprint
 
-BANDS = 4
-BAND_BITS = 16
-# Largest Hamming distance (of 64 bits) still counted as the same story: 3 is what the
-# four bands guarantee to find; copies with a changed dateline measure 0-3.
-MAX_DISTANCE = 3
-# Syndicated copies appear within days of each other; a window keeps the lookup small.
-WINDOW_DAYS = 7
-
-
-def to_signed64(value: int) -> int:
-    """An unsigned 64-bit hash as the signed integer a BIGINT column stores."""
-    value &= (1 << 64) - 1
-    return value - (1 << 64) if value >= 1 << 63 else value
-
-
-def bands(simhash: int) -> tuple[int, int, int, int]:
-    """The four 16-bit bands of a (signed or unsigned) 64-bit SimHash."""
-    unsigned = simhash & ((1 << 64) - 1)
-    mask = (1 << BAND_BITS) - 1
-    b = tuple((unsigned >> (i * BAND_BITS)) & mask for i in range(BANDS))
-    return b[0], b[1], b[2], b[3]
-
-
-def distance(a: int, b: int) -> int:
-    """Hamming distance of two 64-bit hashes."""
-    return ((a ^ b) & ((1 << 64) - 1)).bit_count()
-
-
-def near_duplicate_story(
-    session: Session, simhash: int, day: date, *, exclude_urls: Sequence[str] = ()
-) -> str | None:
-    """The story id of a stored article within MAX_DISTANCE of ``simhash`` near ``day``."""
-    found = near_duplicate_stories(session, [("", simhash, day)], exclude_urls=exclude_urls)
-    return found.get("")
-
-
-# Probes per lookup query: four IN lists of at most this many band values each.
+# Probes per lookup query: 250 x 16 keys = 4,000 values in one IN list, well under
+# SQLite's 32,766 bound parameters, and one round trip per 250 articles.
 PROBES_PER_QUERY = 250
+# Rows per key INSERT and per candidate-text SELECT (bound-parameter limits as above).
+ROWS_PER_QUERY = 2000
 
 
-def near_duplicate_stories(
-    session: Session,
-    probes: Sequence[tuple[str, int, date]],
-    *,
-    exclude_urls: Sequence[str] = (),
+@dataclass(frozen=True, slots=True)
+class StoryProbe:
+    """An article looking for the story it copies.
+
+    ``before_id``: only stored articles with a smaller id count (restory replays the
+    order articles were stored in); None on the load path, where all stored ones count.
+    """
+
+    url: str
+    text: str
+    day: date
+    keys: tuple[int, ...]
+    before_id: int | None = None
+
+
+def replace_story_keys(
+    session: Session, keys_by_article: Iterable[tuple[int, date, Sequence[int]]]
+) -> int:
+    """Store the LSH keys of articles ``(id, day, keys)``, replacing any they had."""
+    items = list(keys_by_article)
+    ids = [article_id for article_id, _, _ in items]
+    for start in range(0, len(ids), ROWS_PER_QUERY):
+        chunk = ids[start : start + ROWS_PER_QUERY]
+        session.execute(delete(StoryKey).where(StoryKey.article_id.in_(chunk)))
+    rows = [
+        {"article_id": article_id, "band": band, "key": key, "day": day}
+        for article_id, day, keys in items
+        for band, key in enumerate(keys)
+    ]
+    for start in range(0, len(rows), ROWS_PER_QUERY):
+        session.execute(insert(StoryKey), rows[start : start + ROWS_PER_QUERY])
+    return len(rows)
+
+
+def candidate_ids(
+    session: Session, chunk: Sequence[StoryProbe], window: timedelta
+) -> dict[str, set[int]]:
+    """Stored article ids sharing an LSH key with each probe within the window: the indexed
+    part of the lookup (the texts are checked after), ``{probe url: ids}``."""
+    keys = sorted({k for p in chunk for k in p.keys})
+    lo = min(p.day for p in chunk) - window
+    hi = max(p.day for p in chunk) + window
+    by_key: dict[int, list[tuple[int, date]]] = {}
+    stmt = select(StoryKey.key, StoryKey.article_id, StoryKey.day).where(
+        StoryKey.key.in_(keys), StoryKey.day.between(lo, hi)
+    )
+    for key, article_id, day in session.execute(stmt):
+        by_key.setdefault(key, []).append((article_id, day))
+    found: dict[str, set[int]] = {}
+    for probe in chunk:
+        ids = {
+            article_id
+            for key in probe.keys
+            for article_id, day in by_key.get(key, ())
+            if abs(day - probe.day) <= window
+            and (probe.before_id is None or article_id < probe.before_id)
+        }
+        if ids:
+            found[probe.url] = ids
+    return found
+
+
+def stored_story_matches(
+    session: Session, probes: Sequence[StoryProbe], *, window_days: int = WINDOW_DAYS
 ) -> dict[str, str]:
     """Near-duplicate lookups for many articles at once: ``{url: story id}``.
 
-    Each probe is ``(url, simhash, day)``; its answer is the story of the stored article
-    (not at that URL nor in ``exclude_urls``) within MAX_DISTANCE and WINDOW_DAYS, the
-    nearest one, the earliest stored on a tie. Probes without one are left out. One
-    query per PROBES_PER_QUERY probes instead of one per article.
+    A probe's answer is the story of the stored article (not at the probe's URL) within
+    ``window_days`` that the probe copies by :func:`models.story_match.same_story`: the
+    most contained one, the earliest stored on a tie. Probes without one are left out.
     """
-    found: dict[str, str] = {}
-    excluded = set(exclude_urls)
-    window = timedelta(days=WINDOW_DAYS)
-    for start in range(0, len(probes), PROBES_PER_QUERY):
-        chunk = probes[start : start + PROBES_PER_QUERY]
-        probe_bands = [bands(h) for _, h, _ in chunk]
-        band_columns = (Article.sim_band0, Article.sim_band1, Article.sim_band2, Article.sim_band3)
-        stmt = select(
-            Article.id, Article.url, Article.story_id, Article.simhash, Article.day
-        ).where(
-            or_(
-                *(
-                    col.in_(sorted({b[i] for b in probe_bands}))
-                    for i, col in enumerate(band_columns)
-                )
-            ),
-            Article.day.between(
-                min(d for *_, d in chunk) - window, max(d for *_, d in chunk) + window
-            ),
-        )
-        # Stored rows by (band number, band value), in id order.
-        by_band: dict[tuple[int, int], list[Any]] = {}
-        for row in session.execute(stmt.order_by(Article.id)):
-            if row.simhash is None:
+    found = stored_copies(session, probes, window_days=window_days)
+    return {url: story for url, (_, story) in found.items()}
+
+
+def stored_copies(
+    session: Session, probes: Sequence[StoryProbe], *, window_days: int = WINDOW_DAYS
+) -> dict[str, tuple[int, str]]:
+    """Like :func:`stored_story_matches`, answering ``{url: (article id, story id)}``.
+
+    One key query per PROBES_PER_QUERY probes, one text query for their candidates.
+    """
+    window = timedelta(days=window_days)
+    found: dict[str, tuple[int, str]] = {}
+    usable = [p for p in probes if p.keys]
+    for start in range(0, len(usable), PROBES_PER_QUERY):
+        chunk = usable[start : start + PROBES_PER_QUERY]
+        candidates = candidate_ids(session, chunk, window)
+        wanted = sorted(set().union(*candidates.values())) if candidates else []
+        stored: dict[int, tuple[str, str, np.ndarray]] = {}
+        for first in range(0, len(wanted), ROWS_PER_QUERY):
+            stmt = select(Article.id, Article.url, Article.story_id, Article.text).where(
+                Article.id.in_(wanted[first : first + ROWS_PER_QUERY])
+            )
+            for row in session.execute(stmt):
+                stored[row.id] = (row.url, row.story_id, fingerprint(row.text))
+        for probe in chunk:
+            ids = candidates.get(probe.url)
+            if not ids:
                 continue
-            for i, band in enumerate(bands(row.simhash)):
-                by_band.setdefault((i, band), []).append(row)
-        for (url, simhash, day), pb in zip(chunk, probe_bands, strict=True):
-            best: tuple[int, int, str] | None = None
-            for i in range(BANDS):
-                for row in by_band.get((i, pb[i]), ()):
-                    if row.url == url or row.url in excluded or abs(row.day - day) > window:
-                        continue
-                    d = distance(simhash, row.simhash)
-                    if d <= MAX_DISTANCE and (best is None or (d, row.id) < best[:2]):
-                        best = (d, row.id, row.story_id)
-            if best is not None:
-                found[url] = best[2]
+            options = [
+                (i, stored[i][1], stored[i][2])
+                for i in sorted(ids)
+                if i in stored and stored[i][0] != probe.url
+            ]
+            match = best_candidate(fingerprint(probe.text), options) if options else None
+            if match is not None:
+                found[probe.url] = match
     return found

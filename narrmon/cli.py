@@ -331,6 +331,30 @@ def reextract(ctx: click.Context, since: Any, sources: tuple[str, ...], batch_si
 
 
 @main.command()
+@_since_option
+@click.pass_context
+@_fatal_errors
+def restory(ctx: click.Context, since: Any, sources: tuple[str, ...], batch_size: int) -> None:
+    """Recompute story clusters over stored articles after a change of the rule."""
+    from narrmon.restory import RestorySummary, restory_all
+
+    def progress(s: RestorySummary) -> None:
+        click.echo(f"restoried {s.articles} articles ({s.changed} changed)", err=True)
+
+    out = restory_all(
+        _settings(ctx),
+        since=since.date() if since else None,
+        source_ids=sources,
+        batch_size=batch_size,
+        progress=progress,
+    )
+    click.echo(
+        f"restoried {out.articles} articles: {out.changed} changed story; "
+        f"{out.rollup_rows} rollup rows rebuilt"
+    )
+
+
+@main.command()
 @click.option("--port", type=int, default=None, help="Port (default: Streamlit's, 8501).")
 @click.pass_context
 @_fatal_errors

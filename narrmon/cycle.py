@@ -290,6 +290,7 @@ def run_cycle(
                             pool,
                             taxonomy_version=version,
                             data_dir=settings.data_dir,
+                            story_window_days=settings.story_window_days,
                             lock=lambda: load_lock(engine, settings.data_dir),
                             ready_to_load=lambda: gx_warm_up is None or not gx_warm_up.is_alive(),
                         ),

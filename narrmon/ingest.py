@@ -27,6 +27,7 @@ from crawlers.urls import canonical_url
 from models import store
 from models.db import session_factory
 from models.rollups import dirty_days, rebuild_day
+from models.story_match import WINDOW_DAYS
 from narrmon.gating import batch_checks
 from narrmon.loading import load_outcomes, record_fetch_failures
 from narrmon.pages import POOL_CHUNKSIZE, PageOutcome, PageTask, process_chunk
@@ -123,6 +124,7 @@ class SourceIngest:
         *,
         taxonomy_version: str,
         data_dir: Path,
+        story_window_days: int = WINDOW_DAYS,
         lock: Callable[[], AbstractContextManager[Any]] = contextlib.nullcontext,
         ready_to_load: Callable[[], bool] = lambda: True,
     ) -> None:
@@ -132,6 +134,7 @@ class SourceIngest:
         self.pool = pool
         self.taxonomy_version = taxonomy_version
         self.data_dir = data_dir
+        self.story_window_days = story_window_days
         self.lock = lock
         self.ready_to_load = ready_to_load
         self.summary = SourceSummary(source_id=source.id)
@@ -203,6 +206,7 @@ class SourceIngest:
                 self.summary,
                 taxonomy_version=self.taxonomy_version,
                 data_dir=self.data_dir,
+                window_days=self.story_window_days,
             )
         self.summary.load_seconds += time.perf_counter() - load_started
 
@@ -259,6 +263,7 @@ def ingest_crawl(
     *,
     taxonomy_version: str,
     data_dir: Path,
+    story_window_days: int = WINDOW_DAYS,
 ) -> SourceSummary:
     """Load everything one finished crawl left behind; rollups are the caller's job.
 
@@ -266,7 +271,13 @@ def ingest_crawl(
     through :class:`SourceIngest` while its crawls run instead.
     """
     ingest = SourceIngest(
-        engine, source, run_id, pool, taxonomy_version=taxonomy_version, data_dir=data_dir
+        engine,
+        source,
+        run_id,
+        pool,
+        taxonomy_version=taxonomy_version,
+        data_dir=data_dir,
+        story_window_days=story_window_days,
     )
     tail = PageTail(result.pages_path)
     while True:

@@ -22,7 +22,8 @@ from models import store
 from models.records import ArticleRecord, QuarantineRecord, TagRecord
 from models.rollups import mark_dirty
 from models.schema import QuarantineItem
-from models.stories import MAX_DISTANCE, distance, near_duplicate_stories
+from models.stories import StoryProbe, stored_story_matches
+from models.story_match import WINDOW_DAYS, BatchIndex, Indexed
 from narrmon.gating import GateItem, gate_items
 from narrmon.pages import PageOutcome
 from narrmon.summary import SourceSummary
@@ -132,11 +133,13 @@ def load_outcomes(
     *,
     taxonomy_version: str,
     data_dir: Path,
+    window_days: int = WINDOW_DAYS,
 ) -> list[str]:
     """Gate and store one batch of processed pages; returns the URLs stored.
 
     The caller commits. Extraction errors and gate failures become quarantine rows with
-    their reasons; syndicated copies are stored and share their story id.
+    their reasons; syndicated copies are stored and share their story id (copies
+    published up to ``window_days`` apart).
     """
     domains = source.domains()
     quarantine: list[QuarantineRecord] = []
@@ -183,7 +186,7 @@ def load_outcomes(
             warc_offset=outcome.task.warc_offset,
             warc_record_id=outcome.task.warc_record_id,
             crawl_run_id=run_id,
-            simhash=outcome.simhash,
+            story_keys=outcome.story_keys,
             page_url=outcome.task.canonical_url if outcome.task.canonical_url != url else None,
         )
         candidates[url] = (outcome, record, tag_records(outcome.tags))
@@ -207,15 +210,16 @@ def load_outcomes(
     verdict = gate_items(items, data_dir=data_dir, run_id=run_id)
 
     to_store: list[ArticleRecord] = []
-    batch_hashes: list[tuple[int, str]] = []  # (simhash, story id) stored in this batch
-    # Near copies among stored articles, looked up for the whole batch in one query.
-    stored_near = near_duplicate_stories(
+    batch = BatchIndex(window_days)  # near copies within this batch
+    # Near copies among stored articles, looked up for the whole batch at once.
+    stored_near = stored_story_matches(
         session,
         [
-            (url, record.simhash, record.day)
+            StoryProbe(url, record.text, record.day, record.story_keys)
             for url, (_, record, _) in candidates.items()
-            if record.simhash is not None and url not in verdict.failed
+            if record.story_keys and url not in verdict.failed
         ],
+        window_days=window_days,
     )
     for url, (outcome, record, _tags) in candidates.items():
         reasons = verdict.failed.get(url)
@@ -232,16 +236,19 @@ def load_outcomes(
                 )
             )
             continue
-        story = stored_stories.get(record.content_hash) or near_story(
-            record, batch_hashes, stored_near
+        story = (
+            stored_stories.get(record.content_hash)
+            or batch.match(record.text, record.story_keys, record.day)
+            or stored_near.get(url)
         )
         if story is not None:  # a copy of a story stored under another URL
             summary.syndicated += 1
             if story != record.story_id:
                 record = ArticleRecord(**{**asdict(record), "story_id": story})
         stored_stories.setdefault(record.content_hash, record.story_id)
-        if record.simhash is not None:
-            batch_hashes.append((record.simhash, record.story_id))
+        batch.add(
+            Indexed(len(to_store), record.story_id, record.day, record.text), record.story_keys
+        )
         to_store.append(record)
 
     written = store.upsert_articles(session, to_store)
@@ -263,19 +270,6 @@ def load_outcomes(
     store.quarantine_items(session, quarantine)
     summary.quarantined += len(quarantine)
     return list(written)
-
-
-def near_story(
-    record: ArticleRecord, batch: Sequence[tuple[int, str]], stored: dict[str, str]
-) -> str | None:
-    """The story a near-copy belongs to: in this batch first, else among stored articles
-    (``stored``: the batch's answers from :func:`models.stories.near_duplicate_stories`)."""
-    if record.simhash is None:
-        return None
-    for other, story in batch:
-        if distance(record.simhash, other) <= MAX_DISTANCE:
-            return story
-    return stored.get(record.url)
 
 
 def record_fetch_failures(

@@ -44,23 +44,15 @@ class PageOutcome:
     tags: list[Any]  # narratives.NarrativeTag
     error: str | None = None
     error_detail: str = ""
-    simhash: int | None = None
+    story_keys: tuple[int, ...] = ()
     seconds: float = 0.0
 
 
-# Below this many words a SimHash says little about sameness (shared boilerplate dominates).
-SIMHASH_MIN_WORDS = 50
+def text_story_keys(text: str) -> tuple[int, ...]:
+    """The MinHash LSH keys of an article text (empty for a short text), in the worker."""
+    from models.story_match import story_keys
 
-
-def text_simhash(text: str) -> int | None:
-    """The signed 64-bit SimHash of an article text, or None for a short text."""
-    if len(text.split()) < SIMHASH_MIN_WORDS:
-        return None
-    from trafilatura.deduplication import Simhash
-
-    from models.stories import to_signed64
-
-    return to_signed64(Simhash(text).hash)
+    return story_keys(text)
 
 
 def process_page(task: PageTask) -> PageOutcome:
@@ -90,7 +82,7 @@ def _process(task: PageTask) -> PageOutcome:
         tags = tag(article.text, article.language) if article.text else []
     except Exception as exc:  # a tagger bug quarantines the page, not the run
         return PageOutcome(task, article, [], "tagging_crashed", f"{type(exc).__name__}: {exc}")
-    return PageOutcome(task, article, tags, simhash=text_simhash(article.text))
+    return PageOutcome(task, article, tags, story_keys=text_story_keys(article.text))
 
 
 def _warm_up() -> None:

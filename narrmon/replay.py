@@ -106,6 +106,7 @@ def replay(
                         summary,
                         taxonomy_version=version,
                         data_dir=settings.data_dir,
+                        window_days=settings.story_window_days,
                     )
                 if stored:
                     out.loaded += 1

@@ -189,6 +189,7 @@ def _reextract_batch(
                 warc_offset=art.warc_offset,
                 warc_record_id=art.warc_record_id,
                 crawl_run_id=art.crawl_run_id,
+                story_keys=outcome.story_keys,
             )
         )
         tags_by_url[art.url] = tag_records(outcome.tags)

@@ -61,6 +61,11 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("NARRMON_LOG_LEVEL", "INFO", "Log level of the CLI and the crawl processes."),
     Setting(
+        "NARRMON_STORY_WINDOW_DAYS",
+        "7",
+        "Days apart two copies of one story may be published and still share its story id.",
+    ),
+    Setting(
         "NARRMON_INGEST_SCHEDULE",
         "@hourly",
         "Airflow: schedule of the narrmon_ingest DAG (preset or cron expression).",
@@ -95,6 +100,7 @@ class Settings:
     workers: int
     crawl_timeout: float
     log_level: str
+    story_window_days: int = 7
 
     @property
     def archive_dir(self) -> Path:
@@ -144,4 +150,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         workers=workers,
         crawl_timeout=float(_get(env, "NARRMON_CRAWL_TIMEOUT")),
         log_level=_get(env, "NARRMON_LOG_LEVEL").upper(),
+        story_window_days=int(_get(env, "NARRMON_STORY_WINDOW_DAYS")),
     )

@@ -99,6 +99,7 @@ def ingest(crawled: dict[str, Any], settings: Settings | None = None) -> dict[st
                 pool,
                 taxonomy_version=taxonomy_version(),
                 data_dir=settings.data_dir,
+                story_window_days=settings.story_window_days,
             )
             finish_crawl_run(engine, crawled["run_id"], summary, result.stats)
     finally:

@@ -152,3 +152,18 @@ def run_export_and_retag(env: dict[str, str], settings: Settings) -> dict[str, f
     assert proc.returncode == 0, tail(proc)
     assert "'taxonomy_version'" in proc.stdout + proc.stderr, tail(proc)
     return {"export": round(export_s, 1), "retag": round(retag_s, 1)}
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_dags_test_counts_three_wire_copies_as_one_story(
+    settings: Settings, airflow_sqlite: tuple[Path, str], tmp_path: Path
+) -> None:
+    """Issue 14: one wire story on three outlets is one story through the ingest DAG too."""
+    from tests.stories.syndication_sites import assert_one_wire_story, serve_outlets
+
+    home, sql_conn = airflow_sqlite
+    with serve_outlets(tmp_path / "sites") as sources:
+        env = airflow_env(home, sql_conn, NARRMON_SOURCES=str(sources))
+        proc = run_airflow("dags", "test", "narrmon_ingest", env=env)
+    assert proc.returncode == 0, tail(proc)
+    assert_one_wire_story(settings.database_url)

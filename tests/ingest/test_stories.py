@@ -13,16 +13,11 @@ from crawlers.registry import parse_sources
 from models import store
 from models.records import ArticleRecord
 from models.schema import Article
-from models.stories import (
-    bands,
-    distance,
-    near_duplicate_stories,
-    near_duplicate_story,
-    to_signed64,
-)
+from models.stories import StoryProbe, stored_story_matches
+from models.story_match import BANDS, story_keys
 from narrmon.bootstrap import source_record
 from narrmon.loading import load_outcomes
-from narrmon.pages import PageOutcome, PageTask, text_simhash
+from narrmon.pages import PageOutcome, PageTask
 from narrmon.summary import SourceSummary
 
 STORY = (
@@ -83,18 +78,16 @@ def outcome(source: str, slug: str, text: str) -> PageOutcome:
         word_count=len(text.split()),
         date_source="json-ld",
     )
-    return PageOutcome(task, art, [], simhash=text_simhash(text))
+    return PageOutcome(task, art, [], story_keys=story_keys(text))
 
 
-def test_simhash_bands_and_distance() -> None:
-    a = text_simhash(STORY)
-    b = text_simhash(STORY.replace("Tuesday", "Wednesday"))
-    c = text_simhash(OTHER)
-    assert a is not None and b is not None and c is not None
-    assert distance(a, b) <= 3 < distance(a, c)
-    assert any(x == y for x, y in zip(bands(a), bands(b), strict=True))
-    assert to_signed64(2**64 - 1) == -1 and -(2**63) <= a < 2**63
-    assert text_simhash("too short to say") is None
+def test_story_keys_find_copies_not_other_stories() -> None:
+    a = story_keys(STORY)
+    b = story_keys("(Reuters) - " + STORY.replace("Tuesday", "Wednesday"))
+    c = story_keys(OTHER)
+    assert len(a) == BANDS and len(set(a)) == BANDS
+    assert set(a) & set(b) and not set(a) & set(c)
+    assert story_keys("too short to say") == ()
 
 
 def test_copies_across_outlets_share_a_story(session: Session, tmp_path: Path) -> None:
@@ -138,60 +131,51 @@ def test_copies_across_outlets_share_a_story(session: Session, tmp_path: Path) -
     assert stories["https://paper.example/near-copy"] == original
     assert stories["https://wire.example/council"] != original
     assert summary.syndicated == 2 and summary.new == 2
-    sim = text_simhash(STORY)
-    assert sim is not None
-    assert near_duplicate_story(session, sim, datetime(2025, 5, 7).date()) == original
-    assert near_duplicate_story(session, sim, datetime(2025, 7, 1).date()) is None
 
 
-def _stored(url: str, simhash: int, day: int, story: str) -> ArticleRecord:
+def _stored(url: str, text: str, day: int, story: str) -> ArticleRecord:
     when = datetime(2025, 5, day, 9, tzinfo=UTC)
     return ArticleRecord(
         url=url,
         source_id="wire",
-        text=url,
+        text=text,
         fetched_at=when,
         content_hash=url,
         story_id=story,
         extractor_version="test/1",
         published_at=when,
-        simhash=simhash,
+        story_keys=story_keys(text),
     )
 
 
-def test_batched_near_duplicate_lookup(session: Session) -> None:
-    """Many probes in one query: nearest first, earliest on a tie, own URL and far days out."""
+def test_batched_lookup_window_own_url_and_order(session: Session) -> None:
+    """Many probes at once: the most contained copy wins; own URL, far days, later ids out."""
     store.sync_sources(session, [source_record(s) for s in SOURCES])
-    base = 0x0F0F_1234_5678_9ABC
-    store.upsert_articles(
+    trimmed = STORY.rsplit(" Western diplomats", 1)[0]
+    written = store.upsert_articles(
         session,
         [
-            _stored("https://wire.example/far", base ^ 0b111, 10, "s-far"),  # distance 3
-            _stored("https://wire.example/near", base ^ 0b1, 10, "s-near"),  # distance 1
-            _stored("https://wire.example/tie", base ^ 0b10, 10, "s-tie"),  # distance 1, later
-            _stored("https://wire.example/self", base, 10, "s-self"),  # the probe's own URL
-            _stored("https://wire.example/old", base ^ (0b1 << 40), 1, "s-old"),  # 9 days before
+            _stored("https://wire.example/trimmed", trimmed, 10, "s-trimmed"),
+            _stored("https://wire.example/full", STORY, 10, "s-full"),
+            _stored("https://wire.example/old", STORY, 1, "s-old"),  # 9 days before
+            _stored("https://wire.example/other", OTHER, 10, "s-other"),
         ],
     )
     session.flush()
-    unrelated = base ^ 0xFFFF_0000_FFFF_0000  # 32 bits away, shares two bands
-    found = near_duplicate_stories(
+    full_id = written["https://wire.example/full"][0]
+    day = date(2025, 5, 10)
+    found = stored_story_matches(
         session,
         [
-            ("https://wire.example/self", base, date(2025, 5, 10)),
-            ("https://paper.example/late", base ^ (0b1 << 40), date(2025, 5, 12)),
-            ("https://paper.example/unrelated", unrelated, date(2025, 5, 10)),
+            StoryProbe("https://wire.example/full", STORY, day, story_keys(STORY)),
+            StoryProbe("https://paper.example/copy", STORY, day, story_keys(STORY)),
+            StoryProbe("https://paper.example/late", STORY, date(2025, 5, 20), story_keys(STORY)),
+            StoryProbe("https://paper.example/new", STORY, day, story_keys(STORY), full_id),
         ],
     )
     assert found == {
-        "https://wire.example/self": "s-near",
-        "https://paper.example/late": "s-self",  # distance 1; "old" is out of the window
+        "https://wire.example/full": "s-trimmed",  # its own row is not a match
+        "https://paper.example/copy": "s-full",  # contained 1.0 beats the trimmed copy's
+        "https://paper.example/new": "s-trimmed",  # only ids before "full" count
     }
-    # The single lookup is the same query with one probe.
-    assert near_duplicate_story(session, base, date(2025, 5, 10)) == "s-self"
-    assert (
-        near_duplicate_story(
-            session, base, date(2025, 5, 10), exclude_urls=["https://wire.example/self"]
-        )
-        == "s-near"
-    )
+    assert stored_story_matches(session, [], window_days=3) == {}
