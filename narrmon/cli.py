@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -13,8 +12,10 @@ from typing import Any, TypeVar, cast
 import click
 
 from crawlers.registry import MEDIA_TYPES
+from narrmon import exit_codes
 from narrmon.errors import NarrmonError
-from narrmon.settings import Settings, load_settings
+from narrmon.logs import configure_logging
+from narrmon.settings import LOG_LEVELS, Settings, load_settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -40,7 +41,7 @@ def _fatal_errors(func: F) -> F:
             return func(*args, **kwargs)
         except NarrmonError as exc:
             click.echo(f"error: {exc}", err=True)
-            sys.exit(1)
+            sys.exit(exit_codes.ERROR)
         except Exception as exc:
             if not _connection_lost(exc):
                 raise
@@ -50,7 +51,7 @@ def _fatal_errors(func: F) -> F:
                 "was kept (each batch is one transaction); run again to resume",
                 err=True,
             )
-            sys.exit(1)
+            sys.exit(exit_codes.ERROR)
 
     return cast(F, wrapper)
 
@@ -59,17 +60,25 @@ def _settings(ctx: click.Context) -> Settings:
     return cast(Settings, ctx.obj)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--log-level", default=None, help="Override NARRMON_LOG_LEVEL (DEBUG, INFO, ...).")
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"]}, epilog=exit_codes.EXIT_CODES_HELP
+)
+@click.version_option(package_name="narrative-monitor", prog_name="narrmon")
+@click.option(
+    "--log-level",
+    type=click.Choice(LOG_LEVELS, case_sensitive=False),
+    default=None,
+    help="Override NARRMON_LOG_LEVEL; DEBUG also shows third-party libraries' logs.",
+)
 @click.pass_context
 def main(ctx: click.Context, log_level: str | None) -> None:
     """narrative-monitor: crawl news, tag NATO-enlargement narratives, chart and export them."""
-    settings = load_settings()
-    logging.basicConfig(
-        level=(log_level or settings.log_level).upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    try:
+        settings = load_settings()
+    except NarrmonError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exit_codes.ERROR)
+    configure_logging((log_level or settings.log_level).upper())
     ctx.obj = settings
 
 
@@ -174,7 +183,10 @@ def export(
 def run(
     ctx: click.Context, sources_path: Path | None, only: tuple[str, ...], as_json: bool
 ) -> None:
-    """One full ingestion cycle (crawl, extract, tag, gate, store, rollups) and a summary."""
+    """One full ingestion cycle (crawl, extract, tag, gate, store, rollups) and a summary.
+
+    Exits 0 when every source completed, 3 when some failed, 4 when none succeeded.
+    """
     from narrmon.cycle import run_cycle
     from narrmon.summary import SourceSummary
 
@@ -188,7 +200,13 @@ def run(
     summary = run_cycle(_settings(ctx), sources_path=sources_path, only=only, on_source=progress)
     if as_json:
         click.echo(json.dumps(summary.as_dict(), indent=2))
-        return
+    else:
+        _print_run_summary(summary)
+    sys.exit(exit_codes.run_exit_code(summary.sources))
+
+
+def _print_run_summary(summary: Any) -> None:
+    """The run summary table, each failed source's cause in words, and the totals."""
     click.echo(f"run {summary.run_id}")
     head = ("SOURCE", "STATUS", "FETCHED", "NEW", "UPDATED", "DUPL", "QUAR", "ERRORS")
     click.echo(f"{head[0]:<24}{head[1]:<8}" + "".join(f"{h:>9}" for h in head[2:]))
@@ -204,6 +222,9 @@ def run(
         f"duplicates {t['unchanged'] + t['syndicated']}, quarantined {t['quarantined']}, "
         f"errors {t['errors']}; {summary.rollup_rows} rollup rows rebuilt"
     )
+    failed = [s for s in summary.sources if s.status != "ok"]
+    if failed:
+        click.echo(f"{len(failed)} of {len(summary.sources)} sources failed", err=True)
 
 
 @main.group()

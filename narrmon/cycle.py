@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from crawlers.job import PAGES_FILE, STATS_FILE, CrawlJob, CrawlResult
+from crawlers.job import DEADLINE_REASON, PAGES_FILE, STATS_FILE, CrawlJob, CrawlResult
 from crawlers.registry import SourceConfig
 from crawlers.runner import collect_result, run_crawls
 from models import migrate, store
@@ -123,6 +123,7 @@ def prepare_crawl(
         user_agent=settings.user_agent,
         validators=validators,
         known_urls_file=str(known),
+        deadline_s=settings.source_deadline,
     )
 
 
@@ -182,7 +183,7 @@ class _Stream:
         if not (Path(self.job.out_dir) / STATS_FILE).exists():
             return False
         result = collect_result(self.job, 0, "")
-        if result.finish_reason != "finished":
+        if result.finish_reason not in ("finished", DEADLINE_REASON):
             return False
         with contextlib.suppress(InvalidStateError):
             self.crawl.set_result(result)

@@ -21,12 +21,13 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from crawlers.job import CrawlResult
+from crawlers.job import DEADLINE_REASON, CrawlResult
 from crawlers.registry import SourceConfig
 from crawlers.urls import canonical_url
 from models import store
 from models.db import session_factory
 from models.rollups import dirty_days, rebuild_day
+from narrmon.causes import describe_feed_failures
 from narrmon.gating import batch_checks
 from narrmon.loading import load_outcomes, record_fetch_failures
 from narrmon.pages import POOL_CHUNKSIZE, PageOutcome, PageTask, process_chunk
@@ -224,8 +225,8 @@ class SourceIngest:
                 else f"crawl process exited {result.exit_code}: {' '.join(tail)}"
             )
         feeds = result.read_feeds()
+        failures = result.read_failures()
         with self.lock(), self.factory.begin() as session:
-            failures = result.read_failures()
             record_fetch_failures(session, self.source, failures, self.run_id, summary)
             store.record_feed_states(session, self.source.id, feeds)
         summary.ingest_seconds = time.perf_counter() - self.started
@@ -246,7 +247,17 @@ class SourceIngest:
             and not (summary.feeds_ok or summary.feeds_not_modified)
         ):
             summary.status = "failed"
-            summary.error_message = summary.error_message or "every feed failed"
+            causes = describe_feed_failures(failures)
+            summary.error_message = summary.error_message or (
+                f"every feed failed: {causes}" if causes else "every feed failed"
+            )
+        if result.finish_reason == DEADLINE_REASON:
+            feeds_answered = summary.feeds_ok or summary.feeds_not_modified
+            if not feeds_answered:
+                summary.status = "failed"
+            seconds = float(result.stats.get("elapsed_s") or 0.0)
+            deadline = f"stopped at its crawl deadline after {seconds:.0f} s"
+            summary.error_message = "; ".join(filter(None, [deadline, summary.error_message]))
         return summary
 
 

@@ -153,3 +153,36 @@ def test_help_everywhere() -> None:
     ):
         res = runner.invoke(main, [*args, "--help"])
         assert res.exit_code == 0 and "Usage:" in res.output, args
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"NARRMON_WORKERS": "four"}, "NARRMON_WORKERS='four': expected a whole number"),
+        ({"NARRMON_CRAWL_TIMEOUT": "1h"}, "NARRMON_CRAWL_TIMEOUT='1h': expected a number"),
+        ({"NARRMON_SOURCE_DEADLINE": "-5"}, "NARRMON_SOURCE_DEADLINE='-5'"),
+        ({"NARRMON_LOG_LEVEL": "LOUD"}, "NARRMON_LOG_LEVEL='LOUD': expected one of DEBUG"),
+        (
+            {"NARRMON_DATABASE_URL": "postgres://u:secret@db/nm"},
+            "expected postgresql+psycopg:// in place of postgres://",
+        ),
+    ],
+)
+def test_bad_settings_get_one_line(
+    env: dict[str, str], expected: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    res = run_cli("health")
+    assert res.returncode == 1
+    assert res.stderr.strip().splitlines() == [f"error: {res.stderr.strip()[7:]}"]
+    assert expected in res.stderr and "secret" not in res.stderr
+
+
+def test_version_and_log_level_choice() -> None:
+    res = run_cli("--version")
+    assert res.returncode == 0 and res.stdout.startswith("narrmon, version ")
+    res = run_cli("--log-level", "LOUD", "health")
+    assert res.returncode == 2 and "LOUD" in res.stderr and "Traceback" not in res.stderr
+    helped = CliRunner().invoke(main, ["--help"])
+    assert "Exit codes:" in helped.output and "no source succeeded" in helped.output

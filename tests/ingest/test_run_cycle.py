@@ -1,22 +1,27 @@
-"""`narrmon run` end to end over the fixture outlets, with real Scrapy, on both databases."""
+"""`narrmon run` end to end over the fixture outlets, with real Scrapy, on both databases;
+its exit codes, failed sources' causes in words and the per-source deadline."""
 
 from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from sqlalchemy import func, select
 
 from crawlers.urls import canonical_url
 from models.db import make_engine, session_factory
 from models.schema import Article, CrawlRun, DailyRollup, NarrativeTag, QuarantineItem
+from narrmon import exit_codes
 from narrmon.demo_sites import SiteManifest, SiteServer, generate_sites, serve_sites
 from narrmon.settings import Settings
 
@@ -36,12 +41,12 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[SiteManife
     server.stop()
 
 
-def narrmon(*args: str) -> subprocess.CompletedProcess[str]:
+def narrmon(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "narrmon.cli", *args],
         capture_output=True,
         text=True,
-        env=os.environ.copy(),
+        env={**os.environ, **env},
         timeout=600,
         check=False,
     )
@@ -164,3 +169,77 @@ def test_a_finished_source_is_loaded_while_a_slow_one_still_crawls(
     others = [t for sid, t in finished.items() if sid != slow["id"]]
     assert max(others) < finished[slow["id"]] - 5.0
     assert all(s.new > 0 for s in summary.sources)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def outlet(source_id: str, origin: str) -> dict[str, Any]:
+    return {
+        "id": source_id,
+        "name": source_id,
+        "homepage": f"{origin}/",
+        "feeds": [{"type": "rss", "url": f"{origin}/rss.xml"}],
+        "language": "en",
+        "country": "GB",
+        "media_type": "commercial",
+        "politeness": {"delay": 0},
+    }
+
+
+def write_sources(path: Path, sources: list[dict[str, Any]]) -> Path:
+    path.write_text(yaml.safe_dump({"sources": sources}), encoding="utf-8")
+    return path
+
+
+def test_some_failed_exits_3_and_names_the_cause(
+    sites: tuple[SiteManifest, SiteServer], settings: Settings, tmp_path: Path
+) -> None:
+    _, server = sites
+    good = yaml.safe_load(server.sources_yaml())["sources"][0]
+    refused = outlet("refused", f"http://127.0.0.1:{free_port()}")  # nothing listens there
+    path = write_sources(tmp_path / "sources.yaml", [good, refused])
+    res = narrmon("run", "--sources", str(path))
+    assert res.returncode == exit_codes.SOME_SOURCES_FAILED, res.stderr[-2000:]
+    assert "every feed failed: connection refused or dropped" in res.stdout
+    assert "1 of 2 sources failed" in res.stderr
+    res = narrmon("run", "--sources", str(path), "--json")
+    assert res.returncode == exit_codes.SOME_SOURCES_FAILED
+    assert '"status": "failed"' in res.stdout
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_no_source_succeeded_exits_4(settings: Settings, tmp_path: Path) -> None:
+    path = write_sources(
+        tmp_path / "sources.yaml",
+        [
+            outlet("refused", f"http://127.0.0.1:{free_port()}"),
+            outlet("nowhere", "http://nx.invalid"),
+        ],
+    )
+    res = narrmon("run", "--sources", str(path))
+    assert res.returncode == exit_codes.ALL_SOURCES_FAILED, res.stderr[-2000:]
+    assert "connection refused or dropped" in res.stdout
+    assert "host name not found (DNS)" in res.stdout
+    assert "Traceback" not in res.stderr
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_silent_outlet_stops_at_its_deadline(settings: Settings, tmp_path: Path) -> None:
+    """An outlet that accepts connections and never answers cannot stall the run."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(64)  # the kernel completes handshakes; nobody ever reads or answers
+        origin = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        path = write_sources(tmp_path / "sources.yaml", [outlet("silent", origin)])
+        started = time.monotonic()
+        res = narrmon("run", "--sources", str(path), NARRMON_SOURCE_DEADLINE="3")
+        elapsed = time.monotonic() - started
+    assert res.returncode == exit_codes.ALL_SOURCES_FAILED, res.stderr[-2000:]
+    assert "stopped at its crawl deadline" in res.stdout
+    # The download timeout (30 s) with retries would take minutes; the deadline is 3 s,
+    # and start-up (imports, Scrapy, the quality gate's warm-up) adds well under 40 s.
+    assert elapsed < 45, elapsed
