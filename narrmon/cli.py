@@ -18,6 +18,8 @@ from narrmon.logs import configure_logging
 from narrmon.settings import LOG_LEVELS, Settings, load_settings
 
 F = TypeVar("F", bound=Callable[..., Any])
+# A TCP port a dashboard can listen on.
+PORT = click.IntRange(1, 65535)
 
 
 def _connection_lost(exc: BaseException) -> bool:
@@ -112,6 +114,7 @@ def init(ctx: click.Context, sources_path: Path | None) -> None:
     show_default=True,
     help="Output file, or - for stdout (csv and jsonl only).",
 )
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
 @click.option(
     "--since",
     type=click.DateTime(["%Y-%m-%d"]),
@@ -150,6 +153,7 @@ def export(
     language: str | None,
     media_types: tuple[str, ...],
     countries: tuple[str, ...],
+    force: bool,
 ) -> None:
     """Export articles with their narratives as CSV, JSONL or Parquet."""
     from models.export import ExportFilter
@@ -164,7 +168,7 @@ def export(
         media_types=media_types,
         countries=tuple(c.upper() for c in countries),
     )
-    summary = export_dataset(_settings(ctx), fmt, output, flt)  # type: ignore[arg-type]
+    summary = export_dataset(_settings(ctx), fmt, output, flt, force=force)  # type: ignore[arg-type]
     click.echo(f"exported {summary.rows} rows ({summary.format}) to {summary.path}", err=True)
 
 
@@ -290,7 +294,11 @@ def _since_option(func: Callable[..., Any]) -> Callable[..., Any]:
         "--source", "sources", multiple=True, help="Only this source id (repeatable)."
     )(func)
     return click.option(
-        "--batch-size", type=int, default=500, show_default=True, help="Articles per transaction."
+        "--batch-size",
+        type=click.IntRange(min=1),
+        default=500,
+        show_default=True,
+        help="Articles per transaction.",
     )(func)
 
 
@@ -343,7 +351,7 @@ def reextract(ctx: click.Context, since: Any, sources: tuple[str, ...], batch_si
 
 
 @main.command()
-@click.option("--port", type=int, default=None, help="Port (default: Streamlit's, 8501).")
+@click.option("--port", type=PORT, default=None, help="Port (default: Streamlit's, 8501).")
 @click.pass_context
 @_fatal_errors
 def dashboard(ctx: click.Context, port: int | None) -> None:
@@ -355,7 +363,7 @@ def dashboard(ctx: click.Context, port: int | None) -> None:
 
 @main.command()
 @click.option("--no-dashboard", is_flag=True, help="Ingest only; do not start the dashboards.")
-@click.option("--port", type=int, default=None, help="Dashboard port (default 8501).")
+@click.option("--port", type=PORT, default=None, help="Dashboard port (default 8501).")
 @click.pass_context
 @_fatal_errors
 def demo(ctx: click.Context, no_dashboard: bool, port: int | None) -> None:

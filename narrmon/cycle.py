@@ -23,9 +23,9 @@ from sqlalchemy import Engine
 from crawlers.job import DEADLINE_REASON, PAGES_FILE, STATS_FILE, CrawlJob, CrawlResult
 from crawlers.registry import SourceConfig
 from crawlers.runner import collect_result, run_crawls
-from models import migrate, store
+from models import store
 from models.db import session_factory
-from narrmon.bootstrap import read_sources, sync_catalogue
+from narrmon.bootstrap import read_sources, sync_catalogue, upgrade_schema
 from narrmon.crawlruns import begin_crawl_run, finish_crawl_run, write_known_urls
 from narrmon.database import open_engine
 from narrmon.errors import NarrmonError
@@ -260,7 +260,7 @@ def run_cycle(
     engine = open_engine(settings.database_url)
     summary = CycleSummary(run_id=new_run_id(), started_at=datetime.now(UTC))
     try:
-        migrate.upgrade(settings.database_url)
+        upgrade_schema(settings, engine)
         sync_catalogue(engine, read_sources(sources_path or settings.sources_path))
         version = taxonomy_version()
         gx_warm_up = warm_up_gate(settings.data_dir)
