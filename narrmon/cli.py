@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
@@ -16,6 +16,9 @@ from narrmon import exit_codes
 from narrmon.errors import NarrmonError
 from narrmon.logs import configure_logging
 from narrmon.settings import LOG_LEVELS, Settings, load_settings
+
+if TYPE_CHECKING:
+    from narrmon.cycle import CycleSummary
 
 F = TypeVar("F", bound=Callable[..., Any])
 # A TCP port a dashboard can listen on.
@@ -192,16 +195,19 @@ def run(
     Exits 0 when every source completed, 3 when some failed, 4 when none succeeded.
     """
     from narrmon.cycle import run_cycle
-    from narrmon.summary import SourceSummary
+    from narrmon.progress import RunProgress
 
-    def progress(s: SourceSummary) -> None:
-        click.echo(
-            f"{s.source_id}: {s.status}, fetched {s.fetched}, new {s.new}, "
-            f"quarantined {s.quarantined}, errors {s.errors}",
-            err=True,
+    shown = RunProgress(sys.stderr)
+    try:
+        summary = run_cycle(
+            _settings(ctx),
+            sources_path=sources_path,
+            only=only,
+            on_source=shown.source_done,
+            on_progress=shown.update,
         )
-
-    summary = run_cycle(_settings(ctx), sources_path=sources_path, only=only, on_source=progress)
+    finally:
+        shown.close()
     if as_json:
         click.echo(json.dumps(summary.as_dict(), indent=2))
     else:
@@ -209,7 +215,7 @@ def run(
     sys.exit(exit_codes.run_exit_code(summary.sources))
 
 
-def _print_run_summary(summary: Any) -> None:
+def _print_run_summary(summary: CycleSummary) -> None:
     """The run summary table, each failed source's cause in words, and the totals."""
     click.echo(f"run {summary.run_id}")
     head = ("SOURCE", "STATUS", "FETCHED", "NEW", "UPDATED", "DUPL", "QUAR", "ERRORS")
@@ -226,6 +232,8 @@ def _print_run_summary(summary: Any) -> None:
         f"duplicates {t['unchanged'] + t['syndicated']}, quarantined {t['quarantined']}, "
         f"errors {t['errors']}; {summary.rollup_rows} rollup rows rebuilt"
     )
+    if summary.crawl_log:
+        click.echo(f"crawl log (Scrapy): {summary.crawl_log}", err=True)
     failed = [s for s in summary.sources if s.status != "ok"]
     if failed:
         click.echo(f"{len(failed)} of {len(summary.sources)} sources failed", err=True)

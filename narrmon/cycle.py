@@ -20,7 +20,14 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from crawlers.job import DEADLINE_REASON, PAGES_FILE, STATS_FILE, CrawlJob, CrawlResult
+from crawlers.job import (
+    DEADLINE_REASON,
+    LOG_FILE,
+    PAGES_FILE,
+    STATS_FILE,
+    CrawlJob,
+    CrawlResult,
+)
 from crawlers.registry import SourceConfig
 from crawlers.runner import collect_result, run_crawls
 from models import store
@@ -35,7 +42,7 @@ from narrmon.ingest import PageTail, SourceIngest, rebuild_dirty
 from narrmon.locks import load_lock
 from narrmon.pages import make_pool
 from narrmon.settings import Settings
-from narrmon.summary import SourceSummary
+from narrmon.summary import SourceProgress, SourceSummary
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +52,8 @@ CRAWL_LOG = "crawl.log"
 # extraction on two cores, so the pool keeps working while the first batch waits for the
 # Great Expectations import or a load commits, and memory stays flat with the run's size.
 MAX_IN_FLIGHT = 1000
+# How often a live progress display is refreshed (s): smooth to the eye, negligible CPU.
+PROGRESS_EVERY_S = 0.5
 # How long the streaming loop sleeps when no crawl wrote a page and no chunk finished (s).
 STREAM_POLL_S = 0.05
 
@@ -59,6 +68,7 @@ class CycleSummary:
     sources: list[SourceSummary] = field(default_factory=list)
     rollup_rows: int = 0
     docs_path: str | None = None
+    crawl_log: str | None = None
 
     def totals(self) -> dict[str, int]:
         """Counts summed over sources."""
@@ -80,6 +90,7 @@ class CycleSummary:
             "timings": self.timings(),
             "rollup_rows": self.rollup_rows,
             "quality_docs": self.docs_path,
+            "crawl_log": self.crawl_log,
             "sources": [s.as_dict() for s in self.sources],
         }
 
@@ -134,12 +145,33 @@ def crawl_source(
     return crawl_sources(settings, [prepare_crawl(settings, engine, source, run_id)])[0]
 
 
+def crawl_log_path(jobs: list[CrawlJob]) -> Path:
+    """Where Scrapy's own log of these jobs' crawl process goes (it never reaches stderr)."""
+    if len(jobs) > 1:
+        return Path(jobs[0].out_dir).parent / CRAWL_LOG
+    return Path(jobs[0].out_dir) / LOG_FILE
+
+
+def _progress_ticker(
+    streams: list[_Stream], report: Callable[[list[SourceProgress]], None]
+) -> Callable[[], None]:
+    """A function the streaming loop calls often; it reports at most every PROGRESS_EVERY_S."""
+    last = [0.0]
+
+    def tick() -> None:
+        now = time.monotonic()
+        if now - last[0] < PROGRESS_EVERY_S:
+            return
+        last[0] = now
+        report([st.ingest.progress(done=st.finished) for st in streams])
+
+    return tick
+
+
 def crawl_sources(settings: Settings, jobs: list[CrawlJob]) -> list[CrawlResult]:
     """Crawl the jobs' sources concurrently in one process; one result per job, in order."""
     started = time.monotonic()
-    log_path = None
-    if len(jobs) > 1:
-        log_path = Path(jobs[0].out_dir).parent / CRAWL_LOG
+    log_path = crawl_log_path(jobs) if len(jobs) > 1 else None
     results = run_crawls(jobs, timeout=settings.crawl_timeout, log_path=log_path)
     for job, result in zip(jobs, results, strict=True):
         log.info(
@@ -169,6 +201,7 @@ class _Stream:
     crawl: Future[CrawlResult]
     tail: PageTail
     ingest: SourceIngest
+    finished: bool = False
 
     def crawl_done(self) -> bool:
         """Whether this source's crawl is over: its process ended, or its crawler closed.
@@ -190,7 +223,9 @@ class _Stream:
         return True
 
 
-def _stream_crawls(engine: Engine, run_id: str, streams: list[_Stream]) -> Iterator[SourceSummary]:
+def _stream_crawls(
+    engine: Engine, run_id: str, streams: list[_Stream], tick: Callable[[], None] = lambda: None
+) -> Iterator[SourceSummary]:
     """Extract and load pages while their crawls still run; yield each finished source.
 
     Pages go to the extraction pool as soon as a crawl archives them, so both cores work
@@ -199,6 +234,7 @@ def _stream_crawls(engine: Engine, run_id: str, streams: list[_Stream]) -> Itera
     """
     active = list(streams)
     while active:
+        tick()
         moved = False
         for st in list(active):
             crawl_done = st.crawl_done()
@@ -222,6 +258,7 @@ def _stream_crawls(engine: Engine, run_id: str, streams: list[_Stream]) -> Itera
                 with st.ingest.lock():
                     finish_crawl_run(engine, run_id, src_summary, result.stats)
                 active.remove(st)
+                st.finished = True
                 moved = True
                 yield src_summary
         if not moved:
@@ -254,8 +291,13 @@ def run_cycle(
     sources_path: Path | None = None,
     only: Sequence[str] = (),
     on_source: Callable[[SourceSummary], None] | None = None,
+    on_progress: Callable[[list[SourceProgress]], None] | None = None,
 ) -> CycleSummary:
-    """One full ingestion cycle over the selected sources; returns per-source counts."""
+    """One full ingestion cycle over the selected sources; returns per-source counts.
+
+    ``on_source`` gets each source's summary as it finishes; ``on_progress`` gets every
+    source's standing at most every ``PROGRESS_EVERY_S`` while the crawls run.
+    """
     sources = select_sources(settings, sources_path, only)
     engine = open_engine(settings.database_url)
     summary = CycleSummary(run_id=new_run_id(), started_at=datetime.now(UTC))
@@ -290,7 +332,9 @@ def run_cycle(
                     )
                     for i, (source, job) in enumerate(zip(sources, jobs, strict=True))
                 ]
-                for src_summary in _stream_crawls(engine, summary.run_id, streams):
+                summary.crawl_log = str(crawl_log_path(jobs)) if jobs else None
+                tick = _progress_ticker(streams, on_progress) if on_progress else lambda: None
+                for src_summary in _stream_crawls(engine, summary.run_id, streams, tick):
                     summary.sources.append(src_summary)
                     if on_source is not None:
                         on_source(src_summary)

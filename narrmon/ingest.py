@@ -31,7 +31,7 @@ from narrmon.causes import describe_feed_failures
 from narrmon.gating import batch_checks
 from narrmon.loading import load_outcomes, record_fetch_failures
 from narrmon.pages import POOL_CHUNKSIZE, PageOutcome, PageTask, process_chunk
-from narrmon.summary import SourceSummary
+from narrmon.summary import SourceProgress, SourceSummary
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +142,18 @@ class SourceIngest:
         self.in_pool = 0  # pages handed to the pool whose outcomes are not collected yet
         self.ready: list[PageOutcome] = []
         self.started: float | None = None
+
+    def progress(self, *, done: bool) -> SourceProgress:
+        """Pages fetched, extracted (back from the pool) and stored (loaded) so far."""
+        s = self.summary
+        loaded = s.new + s.updated + s.unchanged + s.syndicated + s.quarantined
+        return SourceProgress(
+            source_id=s.source_id,
+            fetched=s.fetched,
+            extracted=s.fetched - self.in_pool,
+            stored=loaded,
+            done=done,
+        )
 
     def add_pages(self, pages: Iterable[dict[str, Any]]) -> int:
         """Hand in page records (``pages.jsonl`` lines); returns how many were queued."""

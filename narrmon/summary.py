@@ -43,3 +43,14 @@ class SourceSummary:
             self.newest_published_at.isoformat() if self.newest_published_at else None
         )
         return out
+
+
+@dataclass(frozen=True)
+class SourceProgress:
+    """Where one source of a running cycle stands: pages fetched, extracted and stored."""
+
+    source_id: str
+    fetched: int
+    extracted: int
+    stored: int
+    done: bool

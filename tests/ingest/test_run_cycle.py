@@ -139,7 +139,7 @@ def test_a_finished_source_is_loaded_while_a_slow_one_still_crawls(
 
     from narrmon.cycle import run_cycle
     from narrmon.demo_sites.generate import OUTLETS_DIR
-    from narrmon.summary import SourceSummary
+    from narrmon.summary import SourceProgress, SourceSummary
 
     manifest, server = sites
     data = yaml.safe_load(server.sources_yaml())
@@ -164,11 +164,20 @@ def test_a_finished_source_is_loaded_while_a_slow_one_still_crawls(
         finished[summary.source_id] = time.monotonic()
 
     cfg = dataclasses.replace(settings, workers=1)
-    summary = run_cycle(cfg, sources_path=sources, on_source=on_source)
+    shown: list[list[SourceProgress]] = []
+    summary = run_cycle(cfg, sources_path=sources, on_source=on_source, on_progress=shown.append)
     assert {s.source_id for s in summary.sources} == {s["id"] for s in data["sources"]}
     others = [t for sid, t in finished.items() if sid != slow["id"]]
     assert max(others) < finished[slow["id"]] - 5.0
     assert all(s.new > 0 for s in summary.sources)
+    # Live progress while the slow source still crawled: the others shown done and stored.
+    slow_pending = [rows for rows in shown if not rows[0].done]
+    assert slow_pending and any(all(r.done for r in rows[1:]) for rows in slow_pending)
+    last_seen = {r.source_id: r for r in shown[-1]}
+    for s in summary.sources:
+        if last_seen[s.source_id].done:
+            loaded = s.new + s.updated + s.unchanged + s.syndicated + s.quarantined
+            assert last_seen[s.source_id].stored == loaded
 
 
 def free_port() -> int:
