@@ -375,14 +375,20 @@ def dashboard(ctx: click.Context, port: int | None) -> None:
 @click.pass_context
 @_fatal_errors
 def demo(ctx: click.Context, no_dashboard: bool, port: int | None) -> None:
-    """Serve the bundled demo outlets on loopback, ingest them, open the dashboards."""
+    """Serve the bundled demo outlets on loopback, ingest them, open the dashboards.
+
+    The demo always uses its own database and folder, NARRMON_DATA_DIR/demo (printed);
+    NARRMON_DATABASE_URL is ignored, so it cannot touch real data.
+    """
     from narrmon.demo import run_demo
 
     result = run_demo(_settings(ctx))
     t = result.summary.totals()
     click.echo(
         f"demo ingested: {t['new']} new articles ({t['fetched']} fetched, "
-        f"{t['quarantined']} quarantined) into {result.settings.database_url}"
+        f"{t['quarantined']} quarantined) into its own database "
+        f"{result.settings.database_url} (data folder {result.settings.data_dir}; "
+        "NARRMON_DATABASE_URL is not used by the demo)"
     )
     if no_dashboard:
         return
