@@ -218,19 +218,22 @@ def run(
 def _print_run_summary(summary: CycleSummary) -> None:
     """The run summary table, each failed source's cause in words, and the totals."""
     click.echo(f"run {summary.run_id}")
-    head = ("SOURCE", "STATUS", "FETCHED", "NEW", "UPDATED", "DUPL", "QUAR", "ERRORS")
-    click.echo(f"{head[0]:<24}{head[1]:<8}" + "".join(f"{h:>9}" for h in head[2:]))
+    # FETCHED = NEW + UPDATED + SAME + QUAR + REPEAT; copies of stories stored elsewhere
+    # are among the stored (new, updated or same); errors and refusals never became pages.
+    head = ("SOURCE", "STATUS", "FETCHED", "NEW", "UPDATED", "SAME", "QUAR", "REPEAT", "ERRORS")
+    click.echo(f"{head[0]:<24}{head[1]:<8}" + "".join(f"{h:>8}" for h in head[2:]))
     for s in summary.sources:
-        dupl = s.unchanged + s.syndicated
-        nums = (s.fetched, s.new, s.updated, dupl, s.quarantined, s.errors)
-        click.echo(f"{s.source_id:<24}{s.status:<8}" + "".join(f"{n:>9}" for n in nums))
+        nums = (s.fetched, s.new, s.updated, s.unchanged, s.quarantined, s.repeats, s.errors)
+        click.echo(f"{s.source_id:<24}{s.status:<8}" + "".join(f"{n:>8}" for n in nums))
         if s.error_message:
             click.echo(f"  ! {s.error_message}")
     t = summary.totals()
     click.echo(
-        f"total: fetched {t['fetched']}, new {t['new']}, updated {t['updated']}, "
-        f"duplicates {t['unchanged'] + t['syndicated']}, quarantined {t['quarantined']}, "
-        f"errors {t['errors']}; {summary.rollup_rows} rollup rows rebuilt"
+        f"total: fetched {t['fetched']} = new {t['new']} + updated {t['updated']} + "
+        f"unchanged {t['unchanged']} + quarantined {t['quarantined']} + repeats "
+        f"{t['repeats']}; {t['syndicated']} of the stored are copies of a story stored "
+        f"elsewhere; {t['errors']} fetch errors; {t['refused']} URLs refused (robots.txt, "
+        f"off-site); {summary.rollup_rows} rollup rows rebuilt"
     )
     if summary.crawl_log:
         click.echo(f"crawl log (Scrapy): {summary.crawl_log}", err=True)

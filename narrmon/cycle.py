@@ -72,7 +72,17 @@ class CycleSummary:
 
     def totals(self) -> dict[str, int]:
         """Counts summed over sources."""
-        keys = ("fetched", "new", "updated", "unchanged", "syndicated", "quarantined", "errors")
+        keys = (
+            "fetched",
+            "new",
+            "updated",
+            "unchanged",
+            "syndicated",
+            "quarantined",
+            "repeats",
+            "errors",
+            "refused",
+        )
         return {k: sum(int(getattr(s, k)) for s in self.sources) for k in keys}
 
     def timings(self) -> dict[str, float]:

@@ -146,7 +146,7 @@ class SourceIngest:
     def progress(self, *, done: bool) -> SourceProgress:
         """Pages fetched, extracted (back from the pool) and stored (loaded) so far."""
         s = self.summary
-        loaded = s.new + s.updated + s.unchanged + s.syndicated + s.quarantined
+        loaded = s.new + s.updated + s.unchanged + s.quarantined
         return SourceProgress(
             source_id=s.source_id,
             fetched=s.fetched,
@@ -162,6 +162,7 @@ class SourceIngest:
             self.summary.fetched += 1
             task = _page_task(page)
             if task.canonical_url in self.seen:  # two URLs that redirected to one page
+                self.summary.repeats += 1
                 continue
             self.seen.add(task.canonical_url)
             tasks.append(task)

@@ -61,6 +61,14 @@ def expected_articles(manifest: SiteManifest, server: SiteServer) -> dict[str, d
     }
 
 
+def assert_counts_add_up(summary: dict[str, Any]) -> None:
+    """Every fetched page is counted exactly once, per source and in total."""
+    parts = ("new", "updated", "unchanged", "quarantined", "repeats")
+    for row in [*summary["sources"], summary["totals"]]:
+        assert row["fetched"] == sum(row[k] for k in parts), row
+        assert row["syndicated"] <= row["new"] + row["updated"] + row["unchanged"], row
+
+
 def test_run_stores_every_article_once_then_adds_nothing(
     sites: tuple[SiteManifest, SiteServer], settings: Settings, tmp_path: Path
 ) -> None:
@@ -73,6 +81,11 @@ def test_run_stores_every_article_once_then_adds_nothing(
     expected = expected_articles(manifest, server)
     assert summary["totals"]["new"] == len(expected)
     assert {s["status"] for s in summary["sources"]} == {"ok"}
+    assert_counts_add_up(summary)
+    # robots-disallowed URLs are refused, their own category: not errors, not quarantine
+    n_disallowed = sum(1 for a in manifest.articles if a["robots_disallowed"])
+    assert n_disallowed and summary["totals"]["refused"] == n_disallowed
+    assert summary["totals"]["errors"] == summary["totals"]["refused"] - n_disallowed
 
     engine = make_engine(settings.database_url)
     with session_factory(engine)() as session:
@@ -86,8 +99,10 @@ def test_run_stores_every_article_once_then_adds_nothing(
             assert art.published_at == datetime.fromisoformat(exp["published_at"]), url
             assert art.warc_path and Path(art.warc_path).exists()
         # robots-disallowed pages are not fetched but are accounted for, with a reason
-        reasons = [q.reasons for q in session.scalars(select(QuarantineItem))]
-        assert ["robots_disallowed"] in reasons
+        refused = [q for q in session.scalars(select(QuarantineItem))]
+        assert {(tuple(q.reasons), q.status) for q in refused} == {
+            (("robots_disallowed",), "refused")
+        }
         # narratives tagged with evidence inside the text; rollups built
         tags = session.scalars(select(NarrativeTag)).all()
         assert tags
@@ -105,8 +120,10 @@ def test_run_stores_every_article_once_then_adds_nothing(
     server.clear_log()
     second = narrmon("run", "--sources", str(sources), "--json")
     assert second.returncode == 0, second.stderr[-3000:]
+    assert_counts_add_up(json.loads(second.stdout))
     totals = json.loads(second.stdout)["totals"]
     assert totals["new"] == 0 and totals["fetched"] == 0 and totals["updated"] == 0
+    assert totals["refused"] == 0  # refused URLs stay known: not asked for again
     with session_factory(engine)() as session:
         assert session.scalar(select(func.count()).select_from(Article)) == count_before
     engine.dispose()
@@ -176,7 +193,7 @@ def test_a_finished_source_is_loaded_while_a_slow_one_still_crawls(
     last_seen = {r.source_id: r for r in shown[-1]}
     for s in summary.sources:
         if last_seen[s.source_id].done:
-            loaded = s.new + s.updated + s.unchanged + s.syndicated + s.quarantined
+            loaded = s.new + s.updated + s.unchanged + s.quarantined
             assert last_seen[s.source_id].stored == loaded
 
 
