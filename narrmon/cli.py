@@ -158,7 +158,10 @@ def export(
     countries: tuple[str, ...],
     force: bool,
 ) -> None:
-    """Export articles with their narratives as CSV, JSONL or Parquet."""
+    """Export articles with their narratives and provenance as CSV, JSONL or Parquet.
+
+    A file export gets its data dictionary beside it (<name>.dictionary.json).
+    """
     from models.export import ExportFilter
     from narrmon.exporting import export_dataset
 
@@ -171,8 +174,17 @@ def export(
         media_types=media_types,
         countries=tuple(c.upper() for c in countries),
     )
-    summary = export_dataset(_settings(ctx), fmt, output, flt, force=force)  # type: ignore[arg-type]
+    summary = export_dataset(
+        _settings(ctx),
+        fmt,  # type: ignore[arg-type]
+        output,
+        flt,
+        force=force,
+        dictionary=True,
+    )
     click.echo(f"exported {summary.rows} rows ({summary.format}) to {summary.path}", err=True)
+    if summary.dictionary:
+        click.echo(f"data dictionary: {summary.dictionary}", err=True)
 
 
 @main.command()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import json
 import logging
 import re
 import sys
@@ -15,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.db import session_factory
-from models.export import ExportFilter, ExportFormat, write_export
+from models.export import ExportFilter, ExportFormat, data_dictionary, write_export
 from models.schema import Narrative, Source
 from narrmon.database import open_initialised
 from narrmon.errors import NarrmonError
@@ -33,6 +34,7 @@ class ExportSummary:
     path: str
     format: str
     rows: int
+    dictionary: str | None = None
 
 
 def check_output(fmt: ExportFormat, output: str, *, force: bool = False) -> None:
@@ -78,13 +80,19 @@ def export_dataset(
     flt: ExportFilter | None = None,
     *,
     force: bool = False,
+    dictionary: bool = False,
 ) -> ExportSummary:
     """Write the filtered dataset to ``output`` (a path, or ``-`` for stdout in csv/jsonl).
 
     A file is written beside the target and renamed over it at the end: readers never see
-    half a file, and a failed export leaves nothing behind.
+    half a file, and a failed export leaves nothing behind. With ``dictionary`` the data
+    dictionary (every field: type, meaning, example) is written beside a file output as
+    ``<name>.dictionary.json``.
     """
     check_output(fmt, output, force=force)
+    dict_path = dictionary_path(output) if dictionary and output != "-" else None
+    if dict_path is not None:
+        check_output("jsonl", str(dict_path), force=force)
     engine = open_initialised(settings.database_url, read_only=True)
     try:
         with session_factory(engine)() as session:
@@ -96,8 +104,21 @@ def export_dataset(
                 rows = _write_file(session, fmt, Path(output), flt)
     finally:
         engine.dispose()
+    if dict_path is not None:
+        tmp = dict_path.with_name(dict_path.name + ".partial")
+        tmp.write_text(json.dumps(data_dictionary(), indent=2, ensure_ascii=False) + "\n", "utf-8")
+        tmp.replace(dict_path)
     log.info("exported %d rows as %s to %s", rows, fmt, output)
-    return ExportSummary(path=output, format=fmt, rows=rows)
+    return ExportSummary(
+        path=output, format=fmt, rows=rows, dictionary=str(dict_path) if dict_path else None
+    )
+
+
+def dictionary_path(output: str) -> Path:
+    """Where the data dictionary of an export to ``output`` goes (``out.parquet`` ->
+    ``out.dictionary.json``)."""
+    path = Path(output)
+    return path.with_name(path.name.split(".", 1)[0] + ".dictionary.json")
 
 
 def _write_file(session: Session, fmt: ExportFormat, path: Path, flt: ExportFilter) -> int:

@@ -69,6 +69,41 @@ def assert_counts_add_up(summary: dict[str, Any]) -> None:
         assert row["syndicated"] <= row["new"] + row["updated"] + row["unchanged"], row
 
 
+def assert_exports_carry_provenance(settings: Settings, run_id: str, tmp_path: Path) -> None:
+    """Every exported row names its WARC record, run, page and hash; a dictionary is beside."""
+    import hashlib
+    import re
+
+    import pyarrow.parquet as pq
+    from warcio.archiveiterator import ArchiveIterator
+
+    out = tmp_path / "articles.parquet"
+    res = narrmon("export", "--format", "parquet", "-o", str(out))
+    assert res.returncode == 0, res.stderr[-2000:]
+    dictionary = json.loads((tmp_path / "articles.dictionary.json").read_text(encoding="utf-8"))
+    table = pq.read_table(out)
+    documented = [f["name"] for f in dictionary["fields"]]
+    assert documented == table.column_names
+    assert all(f["type"] and f["meaning"] and "example" in f for f in dictionary["fields"])
+    assert table.schema.field("warc_record_id").metadata[b"description"]
+    records: dict[str, set[str]] = {}
+    for warc in settings.archive_dir.glob("*.warc.gz"):
+        with warc.open("rb") as fh:
+            records[warc.name] = {
+                str(r.rec_headers.get_header("WARC-Record-ID")) for r in ArchiveIterator(fh)
+            }
+    rows = table.to_pylist()
+    assert rows
+    for row in rows:
+        assert row["crawl_run_id"] == run_id
+        assert row["warc_record_id"] in records[row["warc_file"]], row["url"]
+        assert row["page_url"].startswith("http")
+        norm = re.sub(r"\s+", " ", row["text"]).strip().lower()
+        assert row["content_hash"] == hashlib.sha256(norm.encode()).hexdigest()
+    res = narrmon("export", "--format", "parquet", "-o", str(out))
+    assert res.returncode == 1 and "exists; pass --force" in res.stderr
+
+
 def test_run_stores_every_article_once_then_adds_nothing(
     sites: tuple[SiteManifest, SiteServer], settings: Settings, tmp_path: Path
 ) -> None:
@@ -116,6 +151,7 @@ def test_run_stores_every_article_once_then_adds_nothing(
         runs = session.scalars(select(CrawlRun)).all()
         assert {r.status for r in runs} == {"ok"} and sum(r.new for r in runs) == len(expected)
     count_before = len(stored)
+    assert_exports_carry_provenance(settings, summary["run_id"], tmp_path)
 
     server.clear_log()
     second = narrmon("run", "--sources", str(sources), "--json")
