@@ -1,4 +1,4 @@
-"""`narrmon`: the command-line door onto the core (see DESIGN.md for the contract)."""
+"""`narrmon`: the command-line door onto the core (commands and exit codes: README.md)."""
 
 from __future__ import annotations
 
