@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import secrets
+import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, InvalidStateError, ThreadPoolExecutor, wait
@@ -135,7 +136,7 @@ def prepare_crawl(
         validators = store.feed_validators(session, source.id)
         n_known = write_known_urls(session, source.id, known)
     begin_crawl_run(engine, run_id, source.id)
-    log.info("crawl %s: %d feeds, %d URLs already known", source.id, len(source.feeds), n_known)
+    log.debug("crawl %s: %d feeds, %d URLs already known", source.id, len(source.feeds), n_known)
     return CrawlJob(
         run_id=run_id,
         source=source.to_dict(),
@@ -156,10 +157,20 @@ def crawl_source(
 
 
 def crawl_log_path(jobs: list[CrawlJob]) -> Path:
-    """Where Scrapy's own log of these jobs' crawl process goes (it never reaches stderr)."""
+    """Where Scrapy's own log of these jobs' crawl process goes (it never reaches stderr):
+    the run's staging folder for a group crawl, the source's folder for a single one."""
     if len(jobs) > 1:
         return Path(jobs[0].out_dir).parent / CRAWL_LOG
     return Path(jobs[0].out_dir) / LOG_FILE
+
+
+def clean_staging(jobs: list[CrawlJob]) -> None:
+    """Remove the sources' staged outputs once they are stored; the run's crawl log stays.
+
+    Called only after a cycle completed: a crashed run keeps its files for a look.
+    """
+    for job in jobs:
+        shutil.rmtree(job.out_dir, ignore_errors=True)
 
 
 def _progress_ticker(
@@ -178,13 +189,20 @@ def _progress_ticker(
     return tick
 
 
-def crawl_sources(settings: Settings, jobs: list[CrawlJob]) -> list[CrawlResult]:
-    """Crawl the jobs' sources concurrently in one process; one result per job, in order."""
+def crawl_sources(
+    settings: Settings, jobs: list[CrawlJob], log_path: Path | None = None
+) -> list[CrawlResult]:
+    """Crawl the jobs' sources concurrently in one process; one result per job, in order.
+
+    Scrapy logs to ``log_path`` (default: :func:`crawl_log_path`).
+    """
     started = time.monotonic()
-    log_path = crawl_log_path(jobs) if len(jobs) > 1 else None
+    if log_path is None and len(jobs) > 1:
+        log_path = crawl_log_path(jobs)
     results = run_crawls(jobs, timeout=settings.crawl_timeout, log_path=log_path)
     for job, result in zip(jobs, results, strict=True):
-        log.info(
+        # DEBUG: the CLI's progress lines and the DAG's "ingested" line already say it.
+        log.debug(
             "crawl %s finished in %.1fs: %d pages, %d failures, exit %d",
             job.source["id"],
             float(result.stats.get("elapsed_s") or time.monotonic() - started),
@@ -322,7 +340,10 @@ def run_cycle(
             # All sources crawl side by side in one process (one Scrapy start-up, one
             # process's memory); each source's pages stream to the pool as they arrive.
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="crawl") as crawls:
-                group = crawls.submit(crawl_sources, settings, jobs)
+                # The log sits beside (not inside) the sources' folders, which are removed
+                # once their pages are stored.
+                run_log = settings.staging_dir / summary.run_id / CRAWL_LOG
+                group = crawls.submit(crawl_sources, settings, jobs, run_log)
                 streams = [
                     _Stream(
                         source,
@@ -342,7 +363,7 @@ def run_cycle(
                     )
                     for i, (source, job) in enumerate(zip(sources, jobs, strict=True))
                 ]
-                summary.crawl_log = str(crawl_log_path(jobs)) if jobs else None
+                summary.crawl_log = str(run_log) if jobs else None
                 tick = _progress_ticker(streams, on_progress) if on_progress else lambda: None
                 for src_summary in _stream_crawls(engine, summary.run_id, streams, tick):
                     summary.sources.append(src_summary)
@@ -354,6 +375,7 @@ def run_cycle(
         with load_lock(engine, settings.data_dir):
             summary.rollup_rows = rebuild_dirty(engine)
         summary.docs_path = build_quality_docs(settings)
+        clean_staging(jobs)
     finally:
         engine.dispose()
     summary.sources.sort(key=lambda s: s.source_id)

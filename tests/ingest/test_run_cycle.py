@@ -117,6 +117,11 @@ def test_run_stores_every_article_once_then_adds_nothing(
     assert summary["totals"]["new"] == len(expected)
     assert {s["status"] for s in summary["sources"]} == {"ok"}
     assert_counts_add_up(summary)
+    # Staged outputs are removed once stored; Scrapy's log stays, and the summary names it.
+    staged = sorted(p.relative_to(settings.staging_dir) for p in settings.staging_dir.rglob("*"))
+    assert staged == [Path(summary["run_id"]), Path(summary["run_id"]) / "crawl.log"]
+    assert summary["crawl_log"] == str(settings.staging_dir / summary["run_id"] / "crawl.log")
+    assert "Spider closed" in Path(summary["crawl_log"]).read_text(encoding="utf-8")
     # robots-disallowed URLs are refused, their own category: not errors, not quarantine
     n_disallowed = sum(1 for a in manifest.articles if a["robots_disallowed"])
     assert n_disallowed and summary["totals"]["refused"] == n_disallowed
