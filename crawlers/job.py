@@ -18,6 +18,8 @@ PAGES_FILE = "pages.jsonl"
 FAILURES_FILE = "failures.jsonl"
 FEEDS_FILE = "feeds.jsonl"
 STATS_FILE = "stats.json"
+# Scrapy's finish reason of a crawler stopped at its per-source deadline (CLOSESPIDER_TIMEOUT).
+DEADLINE_REASON = "closespider_timeout"
 LOG_FILE = "crawl.log"
 
 
@@ -51,6 +53,9 @@ class CrawlJob:
     # 10 MiB: the largest article pages and news sitemaps stay well below this.
     download_maxsize: int = 10 * 1024 * 1024
     robots_obey: bool = True
+    # Seconds this source's crawler may run before it stops with what it has (0: no limit),
+    # so one outlet that accepts connections and never answers cannot stall a whole run.
+    deadline_s: float = 0.0
 
     def to_json(self) -> str:
         """Serialise the job as JSON."""
@@ -122,6 +127,8 @@ class CrawlJob:
             raise JobError("politeness.concurrency must be an integer >= 1")
         if self.download_timeout <= 0 or self.download_maxsize <= 0:
             raise JobError("download_timeout and download_maxsize must be positive")
+        if self.deadline_s < 0:
+            raise JobError("deadline_s must be >= 0 (0: no deadline)")
 
     def allowed_hosts(self) -> list[str]:
         """Allowed hosts: ``allowed_domains`` or the hosts of homepage and feeds.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Self
 from urllib.parse import urljoin
 
@@ -23,6 +24,12 @@ class RefusedRequest(IgnoreRequest):
         self.detail = detail
 
 
+# Seconds a download may run past the source's deadline: the crawler is closing by then.
+DEADLINE_GRACE_S = 1.0
+# Shortest download timeout the deadline leaves a request (s): enough for a loopback answer.
+MIN_DOWNLOAD_TIMEOUT_S = 1.0
+
+
 class GuardMiddleware:
     """Keeps every request and redirect on the source's allowed hosts.
 
@@ -30,16 +37,26 @@ class GuardMiddleware:
     and can refuse a redirect with a reason the errback records.
     """
 
-    def __init__(self, allowed: list[str]) -> None:
+    def __init__(self, allowed: list[str], deadline_s: float = 0.0) -> None:
         self.allowed = allowed
+        self.deadline_s = deadline_s
+        self.started = time.monotonic()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        """Read the allowed hosts from the settings."""
-        return cls(crawler.settings.getlist("NARRMON_ALLOWED_HOSTS"))
+        """Read the allowed hosts and the source's deadline from the settings."""
+        return cls(
+            crawler.settings.getlist("NARRMON_ALLOWED_HOSTS"),
+            crawler.settings.getfloat("CLOSESPIDER_TIMEOUT"),
+        )
 
     def process_request(self, request: Request) -> None:
-        """Refuse non-http(s) schemes and hosts outside the allowed list."""
+        """Refuse non-http(s) schemes and hosts outside the allowed list; no download may
+        outlast the source's deadline (a closing crawler waits for its downloads)."""
+        if self.deadline_s > 0:
+            left = self.deadline_s - (time.monotonic() - self.started) + DEADLINE_GRACE_S
+            current = float(request.meta.get("download_timeout") or left)
+            request.meta["download_timeout"] = max(MIN_DOWNLOAD_TIMEOUT_S, min(current, left))
         if not is_http_url(request.url):
             raise RefusedRequest("bad_scheme", f"refused non-http(s) URL {request.url}")
         if not host_allowed(request.url, self.allowed):

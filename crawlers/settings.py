@@ -67,6 +67,9 @@ def build_settings(job: CrawlJob) -> dict[str, Any]:
         "CONCURRENT_REQUESTS_PER_DOMAIN": concurrency,
         "CONCURRENT_ITEMS": CONCURRENT_ITEMS,
         "DOWNLOAD_TIMEOUT": job.download_timeout,
+        # Scrapy's CloseSpider extension stops this crawler (finish reason
+        # "closespider_timeout") at the source's deadline; 0 disables it.
+        "CLOSESPIDER_TIMEOUT": job.deadline_s,
         "DOWNLOAD_MAXSIZE": job.download_maxsize,
         "DOWNLOAD_WARNSIZE": min(WARN_SIZE, job.download_maxsize),
         "RETRY_ENABLED": True,

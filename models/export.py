@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from pathlib import PurePath
 from typing import IO, Any, Literal
 
 from sqlalchemy import Select, select
@@ -46,6 +47,11 @@ FIELDS: tuple[str, ...] = (
     "taxonomy_version",
     "tagger_version",
     "extractor_version",
+    "page_url",
+    "content_hash",
+    "crawl_run_id",
+    "warc_file",
+    "warc_record_id",
 )
 
 # The data dictionary researchers get beside every snapshot: field, type, meaning.
@@ -87,7 +93,72 @@ DATA_DICTIONARY: tuple[tuple[str, str, str], ...] = (
         "not (null if never tagged; 'rules-1' for articles tagged before versions were stored).",
     ),
     ("extractor_version", "string", "Extractor version that produced the text."),
+    (
+        "page_url",
+        "string",
+        "URL of the page fetched (tracking parameters stripped); differs from url when "
+        "the page named another canonical URL.",
+    ),
+    (
+        "content_hash",
+        "string",
+        "SHA-256 (hex) of the text lower-cased with whitespace runs collapsed to one space; "
+        "exact copies share it.",
+    ),
+    ("crawl_run_id", "string", "Id of the ingestion run that stored this version."),
+    (
+        "warc_file",
+        "string",
+        "File name of the WARC archive holding the raw HTTP response (null if not archived).",
+    ),
+    ("warc_record_id", "string", "WARC-Record-ID of the response inside that file."),
 )
+
+# One example value per field, for the data dictionary written beside CLI exports.
+FIELD_EXAMPLES: dict[str, Any] = {
+    "article_id": 4711,
+    "url": "https://tass.com/politics/1234567",
+    "source_id": "tass-en",
+    "outlet": "TASS (English)",
+    "media_type": "state-affiliated",
+    "country": "RU",
+    "language": "en",
+    "title": "NATO expansion contradicts promises given in 1990, Lavrov says",
+    "author": "Ivan Petrov",
+    "published_at": "2025-03-14T09:30:00+00:00",
+    "fetched_at": "2025-03-14T10:02:11+00:00",
+    "word_count": 642,
+    "story_id": "st-3f9a0c2b7d1e4a5b6c7d8e9f",
+    "relevant": True,
+    "narratives": [
+        {
+            "id": "broken-promise",
+            "score": 0.91,
+            "stance": "reports",
+            "evidence": [{"text": "not one inch eastward", "start": 210, "end": 231}],
+        }
+    ],
+    "text": "MOSCOW, March 14. /TASS/. ...",
+    "taxonomy_version": "1.0.0",
+    "tagger_version": "2.0+model.a6bd3e7c+lex.fe20c9c3",
+    "extractor_version": "trafilatura-2.0.0/narrmon-1",
+    "page_url": "https://tass.com/politics/1234567",
+    "content_hash": "3f9a0c2b7d1e4a5b6c7d8e9f00112233445566778899aabbccddeeff00112233",
+    "crawl_run_id": "20250314T100000Z-a1b2c3",
+    "warc_file": "20250314T100000Z-a1b2c3-tass-en.warc.gz",
+    "warc_record_id": "<urn:uuid:6f1c2d3e-4b5a-6978-8a9b-0c1d2e3f4a5b>",
+}
+
+
+def data_dictionary() -> dict[str, Any]:
+    """The export's data dictionary: every field with its type, meaning and an example."""
+    return {
+        "dataset": "narrative-monitor articles with their narratives",
+        "fields": [
+            {"name": name, "type": kind, "meaning": meaning, "example": FIELD_EXAMPLES[name]}
+            for name, kind, meaning in DATA_DICTIONARY
+        ],
+    }
 
 
 @dataclass(frozen=True)
@@ -122,6 +193,11 @@ def _selection(flt: ExportFilter) -> Select[Any]:
         Article.extractor_version,
         Article.taxonomy_version,
         Article.tagger_version,
+        Article.page_url,
+        Article.content_hash,
+        Article.crawl_run_id,
+        Article.warc_path,
+        Article.warc_record_id,
     ).join(Source, Source.id == Article.source_id)
     if flt.since is not None:
         stmt = stmt.where(Article.day >= flt.since)
@@ -210,6 +286,11 @@ def iter_export_batches(
                     or (article_tags[0].taxonomy_version if article_tags else None),
                     "tagger_version": row.tagger_version,
                     "extractor_version": row.extractor_version,
+                    "page_url": row.page_url or row.url,
+                    "content_hash": row.content_hash,
+                    "crawl_run_id": row.crawl_run_id,
+                    "warc_file": PurePath(row.warc_path).name if row.warc_path else None,
+                    "warc_record_id": row.warc_record_id,
                 }
             )
         yield batch
@@ -259,7 +340,17 @@ def parquet_schema() -> Any:
         "fetched_at": ts,
         "narratives": pa.list_(narrative),
     }
-    return pa.schema([(name, types.get(name, pa.string())) for name in FIELDS])
+    meanings = {name: (kind, meaning) for name, kind, meaning in DATA_DICTIONARY}
+    return pa.schema(
+        [
+            pa.field(
+                name,
+                types.get(name, pa.string()),
+                metadata={"type": meanings[name][0], "description": meanings[name][1]},
+            )
+            for name in FIELDS
+        ]
+    )
 
 
 def _write_parquet(batches: Iterator[list[dict[str, Any]]], path: str) -> int:

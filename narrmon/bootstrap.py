@@ -14,6 +14,7 @@ from models.db import session_factory
 from models.records import SourceRecord
 from narrmon.database import open_engine, redact
 from narrmon.errors import NarrmonError
+from narrmon.locks import load_lock
 from narrmon.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,13 @@ def taxonomy() -> tuple[list[dict[str, str]], str] | None:
     return items, str(narratives.TAXONOMY_VERSION)
 
 
+def upgrade_schema(settings: Settings, engine: Engine) -> None:
+    """Create or upgrade the schema under the database's lock: concurrent first runs (or
+    `narrmon init`s) take turns instead of racing to create the same tables."""
+    with load_lock(engine, settings.data_dir):
+        migrate.upgrade(settings.database_url)
+
+
 def sync_catalogue(engine: Engine, sources: list[SourceConfig]) -> tuple[int, int, str | None]:
     """Upsert the sources and the taxonomy; returns (sources, narratives, taxonomy version)."""
     tax = taxonomy()
@@ -78,7 +86,7 @@ def init_database(settings: Settings, sources_path: Path | None = None) -> InitS
     sources = read_sources(sources_path or settings.sources_path)
     engine = open_engine(settings.database_url)
     try:
-        migrate.upgrade(settings.database_url)
+        upgrade_schema(settings, engine)
         n_sources, n_narr, version = sync_catalogue(engine, sources)
     finally:
         engine.dispose()

@@ -1,22 +1,28 @@
-"""`narrmon`: the command-line door onto the core (see DESIGN.md for the contract)."""
+"""`narrmon`: the command-line door onto the core (commands and exit codes: README.md)."""
 
 from __future__ import annotations
 
 import json
-import logging
 import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
 from crawlers.registry import MEDIA_TYPES
+from narrmon import exit_codes
 from narrmon.errors import NarrmonError
-from narrmon.settings import Settings, load_settings
+from narrmon.logs import configure_logging
+from narrmon.settings import LOG_LEVELS, Settings, load_settings
+
+if TYPE_CHECKING:
+    from narrmon.cycle import CycleSummary
 
 F = TypeVar("F", bound=Callable[..., Any])
+# A TCP port a dashboard can listen on.
+PORT = click.IntRange(1, 65535)
 
 
 def _connection_lost(exc: BaseException) -> bool:
@@ -40,7 +46,7 @@ def _fatal_errors(func: F) -> F:
             return func(*args, **kwargs)
         except NarrmonError as exc:
             click.echo(f"error: {exc}", err=True)
-            sys.exit(1)
+            sys.exit(exit_codes.ERROR)
         except Exception as exc:
             if not _connection_lost(exc):
                 raise
@@ -50,7 +56,7 @@ def _fatal_errors(func: F) -> F:
                 "was kept (each batch is one transaction); run again to resume",
                 err=True,
             )
-            sys.exit(1)
+            sys.exit(exit_codes.ERROR)
 
     return cast(F, wrapper)
 
@@ -59,17 +65,25 @@ def _settings(ctx: click.Context) -> Settings:
     return cast(Settings, ctx.obj)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--log-level", default=None, help="Override NARRMON_LOG_LEVEL (DEBUG, INFO, ...).")
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"]}, epilog=exit_codes.EXIT_CODES_HELP
+)
+@click.version_option(package_name="narrative-monitor", prog_name="narrmon")
+@click.option(
+    "--log-level",
+    type=click.Choice(LOG_LEVELS, case_sensitive=False),
+    default=None,
+    help="Override NARRMON_LOG_LEVEL; DEBUG also shows third-party libraries' logs.",
+)
 @click.pass_context
 def main(ctx: click.Context, log_level: str | None) -> None:
     """narrative-monitor: crawl news, tag NATO-enlargement narratives, chart and export them."""
-    settings = load_settings()
-    logging.basicConfig(
-        level=(log_level or settings.log_level).upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    try:
+        settings = load_settings()
+    except NarrmonError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exit_codes.ERROR)
+    configure_logging((log_level or settings.log_level).upper())
     ctx.obj = settings
 
 
@@ -103,6 +117,7 @@ def init(ctx: click.Context, sources_path: Path | None) -> None:
     show_default=True,
     help="Output file, or - for stdout (csv and jsonl only).",
 )
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
 @click.option(
     "--since",
     type=click.DateTime(["%Y-%m-%d"]),
@@ -141,8 +156,12 @@ def export(
     language: str | None,
     media_types: tuple[str, ...],
     countries: tuple[str, ...],
+    force: bool,
 ) -> None:
-    """Export articles with their narratives as CSV, JSONL or Parquet."""
+    """Export articles with their narratives and provenance as CSV, JSONL or Parquet.
+
+    A file export gets its data dictionary beside it (<name>.dictionary.json).
+    """
     from models.export import ExportFilter
     from narrmon.exporting import export_dataset
 
@@ -155,8 +174,17 @@ def export(
         media_types=media_types,
         countries=tuple(c.upper() for c in countries),
     )
-    summary = export_dataset(_settings(ctx), fmt, output, flt)  # type: ignore[arg-type]
+    summary = export_dataset(
+        _settings(ctx),
+        fmt,  # type: ignore[arg-type]
+        output,
+        flt,
+        force=force,
+        dictionary=True,
+    )
     click.echo(f"exported {summary.rows} rows ({summary.format}) to {summary.path}", err=True)
+    if summary.dictionary:
+        click.echo(f"data dictionary: {summary.dictionary}", err=True)
 
 
 @main.command()
@@ -174,36 +202,56 @@ def export(
 def run(
     ctx: click.Context, sources_path: Path | None, only: tuple[str, ...], as_json: bool
 ) -> None:
-    """One full ingestion cycle (crawl, extract, tag, gate, store, rollups) and a summary."""
+    """One full ingestion cycle (crawl, extract, tag, gate, store, rollups) and a summary.
+
+    Exits 0 when every source completed, 3 when some failed, 4 when none succeeded.
+    """
     from narrmon.cycle import run_cycle
-    from narrmon.summary import SourceSummary
+    from narrmon.progress import RunProgress
 
-    def progress(s: SourceSummary) -> None:
-        click.echo(
-            f"{s.source_id}: {s.status}, fetched {s.fetched}, new {s.new}, "
-            f"quarantined {s.quarantined}, errors {s.errors}",
-            err=True,
+    shown = RunProgress(sys.stderr)
+    try:
+        summary = run_cycle(
+            _settings(ctx),
+            sources_path=sources_path,
+            only=only,
+            on_source=shown.source_done,
+            on_progress=shown.update,
         )
-
-    summary = run_cycle(_settings(ctx), sources_path=sources_path, only=only, on_source=progress)
+    finally:
+        shown.close()
     if as_json:
         click.echo(json.dumps(summary.as_dict(), indent=2))
-        return
+    else:
+        _print_run_summary(summary)
+    sys.exit(exit_codes.run_exit_code(summary.sources))
+
+
+def _print_run_summary(summary: CycleSummary) -> None:
+    """The run summary table, each failed source's cause in words, and the totals."""
     click.echo(f"run {summary.run_id}")
-    head = ("SOURCE", "STATUS", "FETCHED", "NEW", "UPDATED", "DUPL", "QUAR", "ERRORS")
-    click.echo(f"{head[0]:<24}{head[1]:<8}" + "".join(f"{h:>9}" for h in head[2:]))
+    # FETCHED = NEW + UPDATED + SAME + QUAR + REPEAT; copies of stories stored elsewhere
+    # are among the stored (new, updated or same); errors and refusals never became pages.
+    head = ("SOURCE", "STATUS", "FETCHED", "NEW", "UPDATED", "SAME", "QUAR", "REPEAT", "ERRORS")
+    click.echo(f"{head[0]:<24}{head[1]:<8}" + "".join(f"{h:>8}" for h in head[2:]))
     for s in summary.sources:
-        dupl = s.unchanged + s.syndicated
-        nums = (s.fetched, s.new, s.updated, dupl, s.quarantined, s.errors)
-        click.echo(f"{s.source_id:<24}{s.status:<8}" + "".join(f"{n:>9}" for n in nums))
+        nums = (s.fetched, s.new, s.updated, s.unchanged, s.quarantined, s.repeats, s.errors)
+        click.echo(f"{s.source_id:<24}{s.status:<8}" + "".join(f"{n:>8}" for n in nums))
         if s.error_message:
             click.echo(f"  ! {s.error_message}")
     t = summary.totals()
     click.echo(
-        f"total: fetched {t['fetched']}, new {t['new']}, updated {t['updated']}, "
-        f"duplicates {t['unchanged'] + t['syndicated']}, quarantined {t['quarantined']}, "
-        f"errors {t['errors']}; {summary.rollup_rows} rollup rows rebuilt"
+        f"total: fetched {t['fetched']} = new {t['new']} + updated {t['updated']} + "
+        f"unchanged {t['unchanged']} + quarantined {t['quarantined']} + repeats "
+        f"{t['repeats']}; {t['syndicated']} of the stored are copies of a story stored "
+        f"elsewhere; {t['errors']} fetch errors; {t['refused']} URLs refused (robots.txt, "
+        f"off-site); {summary.rollup_rows} rollup rows rebuilt"
     )
+    if summary.crawl_log:
+        click.echo(f"crawl log (Scrapy): {summary.crawl_log}", err=True)
+    failed = [s for s in summary.sources if s.status != "ok"]
+    if failed:
+        click.echo(f"{len(failed)} of {len(summary.sources)} sources failed", err=True)
 
 
 @main.group()
@@ -269,7 +317,11 @@ def _since_option(func: Callable[..., Any]) -> Callable[..., Any]:
         "--source", "sources", multiple=True, help="Only this source id (repeatable)."
     )(func)
     return click.option(
-        "--batch-size", type=int, default=500, show_default=True, help="Articles per transaction."
+        "--batch-size",
+        type=click.IntRange(min=1),
+        default=500,
+        show_default=True,
+        help="Articles per transaction.",
     )(func)
 
 
@@ -355,7 +407,7 @@ def restory(ctx: click.Context, since: Any, sources: tuple[str, ...], batch_size
 
 
 @main.command()
-@click.option("--port", type=int, default=None, help="Port (default: Streamlit's, 8501).")
+@click.option("--port", type=PORT, default=None, help="Port (default: Streamlit's, 8501).")
 @click.pass_context
 @_fatal_errors
 def dashboard(ctx: click.Context, port: int | None) -> None:
@@ -367,18 +419,24 @@ def dashboard(ctx: click.Context, port: int | None) -> None:
 
 @main.command()
 @click.option("--no-dashboard", is_flag=True, help="Ingest only; do not start the dashboards.")
-@click.option("--port", type=int, default=None, help="Dashboard port (default 8501).")
+@click.option("--port", type=PORT, default=None, help="Dashboard port (default 8501).")
 @click.pass_context
 @_fatal_errors
 def demo(ctx: click.Context, no_dashboard: bool, port: int | None) -> None:
-    """Serve the bundled demo outlets on loopback, ingest them, open the dashboards."""
+    """Serve the bundled demo outlets on loopback, ingest them, open the dashboards.
+
+    The demo always uses its own database and folder, NARRMON_DATA_DIR/demo (printed);
+    NARRMON_DATABASE_URL is ignored, so it cannot touch real data.
+    """
     from narrmon.demo import run_demo
 
     result = run_demo(_settings(ctx))
     t = result.summary.totals()
     click.echo(
         f"demo ingested: {t['new']} new articles ({t['fetched']} fetched, "
-        f"{t['quarantined']} quarantined) into {result.settings.database_url}"
+        f"{t['quarantined']} quarantined) into its own database "
+        f"{result.settings.database_url} (data folder {result.settings.data_dir}; "
+        "NARRMON_DATABASE_URL is not used by the demo)"
     )
     if no_dashboard:
         return

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from models import store
 from models.db import session_factory
+from models.feed_health import REFUSED_STATUS
 from models.schema import CrawlRun, QuarantineItem
 from narrmon.summary import SourceSummary
 
@@ -31,7 +32,8 @@ def write_known_urls(
             count += 1
         for url in session.scalars(
             select(QuarantineItem.url).where(
-                QuarantineItem.source_id == source_id, QuarantineItem.status == "pending"
+                QuarantineItem.source_id == source_id,
+                QuarantineItem.status.in_(("pending", REFUSED_STATUS)),
             )
         ):
             fh.write(url + "\n")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import secrets
+import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, InvalidStateError, ThreadPoolExecutor, wait
@@ -20,12 +21,19 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from crawlers.job import PAGES_FILE, STATS_FILE, CrawlJob, CrawlResult
+from crawlers.job import (
+    DEADLINE_REASON,
+    LOG_FILE,
+    PAGES_FILE,
+    STATS_FILE,
+    CrawlJob,
+    CrawlResult,
+)
 from crawlers.registry import SourceConfig
 from crawlers.runner import collect_result, run_crawls
-from models import migrate, store
+from models import store
 from models.db import session_factory
-from narrmon.bootstrap import read_sources, sync_catalogue
+from narrmon.bootstrap import read_sources, sync_catalogue, upgrade_schema
 from narrmon.crawlruns import begin_crawl_run, finish_crawl_run, write_known_urls
 from narrmon.database import open_engine
 from narrmon.errors import NarrmonError
@@ -35,7 +43,7 @@ from narrmon.ingest import PageTail, SourceIngest, rebuild_dirty
 from narrmon.locks import load_lock
 from narrmon.pages import make_pool
 from narrmon.settings import Settings
-from narrmon.summary import SourceSummary
+from narrmon.summary import SourceProgress, SourceSummary
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +53,8 @@ CRAWL_LOG = "crawl.log"
 # extraction on two cores, so the pool keeps working while the first batch waits for the
 # Great Expectations import or a load commits, and memory stays flat with the run's size.
 MAX_IN_FLIGHT = 1000
+# How often a live progress display is refreshed (s): smooth to the eye, negligible CPU.
+PROGRESS_EVERY_S = 0.5
 # How long the streaming loop sleeps when no crawl wrote a page and no chunk finished (s).
 STREAM_POLL_S = 0.05
 
@@ -59,10 +69,21 @@ class CycleSummary:
     sources: list[SourceSummary] = field(default_factory=list)
     rollup_rows: int = 0
     docs_path: str | None = None
+    crawl_log: str | None = None
 
     def totals(self) -> dict[str, int]:
         """Counts summed over sources."""
-        keys = ("fetched", "new", "updated", "unchanged", "syndicated", "quarantined", "errors")
+        keys = (
+            "fetched",
+            "new",
+            "updated",
+            "unchanged",
+            "syndicated",
+            "quarantined",
+            "repeats",
+            "errors",
+            "refused",
+        )
         return {k: sum(int(getattr(s, k)) for s in self.sources) for k in keys}
 
     def timings(self) -> dict[str, float]:
@@ -80,6 +101,7 @@ class CycleSummary:
             "timings": self.timings(),
             "rollup_rows": self.rollup_rows,
             "quality_docs": self.docs_path,
+            "crawl_log": self.crawl_log,
             "sources": [s.as_dict() for s in self.sources],
         }
 
@@ -114,7 +136,7 @@ def prepare_crawl(
         validators = store.feed_validators(session, source.id)
         n_known = write_known_urls(session, source.id, known)
     begin_crawl_run(engine, run_id, source.id)
-    log.info("crawl %s: %d feeds, %d URLs already known", source.id, len(source.feeds), n_known)
+    log.debug("crawl %s: %d feeds, %d URLs already known", source.id, len(source.feeds), n_known)
     return CrawlJob(
         run_id=run_id,
         source=source.to_dict(),
@@ -123,6 +145,7 @@ def prepare_crawl(
         user_agent=settings.user_agent,
         validators=validators,
         known_urls_file=str(known),
+        deadline_s=settings.source_deadline,
     )
 
 
@@ -133,15 +156,53 @@ def crawl_source(
     return crawl_sources(settings, [prepare_crawl(settings, engine, source, run_id)])[0]
 
 
-def crawl_sources(settings: Settings, jobs: list[CrawlJob]) -> list[CrawlResult]:
-    """Crawl the jobs' sources concurrently in one process; one result per job, in order."""
-    started = time.monotonic()
-    log_path = None
+def crawl_log_path(jobs: list[CrawlJob]) -> Path:
+    """Where Scrapy's own log of these jobs' crawl process goes (it never reaches stderr):
+    the run's staging folder for a group crawl, the source's folder for a single one."""
     if len(jobs) > 1:
-        log_path = Path(jobs[0].out_dir).parent / CRAWL_LOG
+        return Path(jobs[0].out_dir).parent / CRAWL_LOG
+    return Path(jobs[0].out_dir) / LOG_FILE
+
+
+def clean_staging(jobs: list[CrawlJob]) -> None:
+    """Remove the sources' staged outputs once they are stored; the run's crawl log stays.
+
+    Called only after a cycle completed: a crashed run keeps its files for a look.
+    """
+    for job in jobs:
+        shutil.rmtree(job.out_dir, ignore_errors=True)
+
+
+def _progress_ticker(
+    streams: list[_Stream], report: Callable[[list[SourceProgress]], None]
+) -> Callable[[], None]:
+    """A function the streaming loop calls often; it reports at most every PROGRESS_EVERY_S."""
+    last = [0.0]
+
+    def tick() -> None:
+        now = time.monotonic()
+        if now - last[0] < PROGRESS_EVERY_S:
+            return
+        last[0] = now
+        report([st.ingest.progress(done=st.finished) for st in streams])
+
+    return tick
+
+
+def crawl_sources(
+    settings: Settings, jobs: list[CrawlJob], log_path: Path | None = None
+) -> list[CrawlResult]:
+    """Crawl the jobs' sources concurrently in one process; one result per job, in order.
+
+    Scrapy logs to ``log_path`` (default: :func:`crawl_log_path`).
+    """
+    started = time.monotonic()
+    if log_path is None and len(jobs) > 1:
+        log_path = crawl_log_path(jobs)
     results = run_crawls(jobs, timeout=settings.crawl_timeout, log_path=log_path)
     for job, result in zip(jobs, results, strict=True):
-        log.info(
+        # DEBUG: the CLI's progress lines and the DAG's "ingested" line already say it.
+        log.debug(
             "crawl %s finished in %.1fs: %d pages, %d failures, exit %d",
             job.source["id"],
             float(result.stats.get("elapsed_s") or time.monotonic() - started),
@@ -175,6 +236,7 @@ class _Stream:
     crawl: Future[CrawlResult]
     tail: PageTail
     ingest: SourceIngest
+    finished: bool = False
 
     def crawl_done(self) -> bool:
         """Whether this source's crawl is over: its process ended, or its crawler closed.
@@ -189,14 +251,16 @@ class _Stream:
         if not (Path(self.job.out_dir) / STATS_FILE).exists():
             return False
         result = collect_result(self.job, 0, "")
-        if result.finish_reason != "finished":
+        if result.finish_reason not in ("finished", DEADLINE_REASON):
             return False
         with contextlib.suppress(InvalidStateError):
             self.crawl.set_result(result)
         return True
 
 
-def _stream_crawls(engine: Engine, run_id: str, streams: list[_Stream]) -> Iterator[SourceSummary]:
+def _stream_crawls(
+    engine: Engine, run_id: str, streams: list[_Stream], tick: Callable[[], None] = lambda: None
+) -> Iterator[SourceSummary]:
     """Extract and load pages while their crawls still run; yield each finished source.
 
     Pages go to the extraction pool as soon as a crawl archives them, so both cores work
@@ -205,6 +269,7 @@ def _stream_crawls(engine: Engine, run_id: str, streams: list[_Stream]) -> Itera
     """
     active = list(streams)
     while active:
+        tick()
         moved = False
         for st in list(active):
             crawl_done = st.crawl_done()
@@ -228,6 +293,7 @@ def _stream_crawls(engine: Engine, run_id: str, streams: list[_Stream]) -> Itera
                 with st.ingest.lock():
                     finish_crawl_run(engine, run_id, src_summary, result.stats)
                 active.remove(st)
+                st.finished = True
                 moved = True
                 yield src_summary
         if not moved:
@@ -260,13 +326,18 @@ def run_cycle(
     sources_path: Path | None = None,
     only: Sequence[str] = (),
     on_source: Callable[[SourceSummary], None] | None = None,
+    on_progress: Callable[[list[SourceProgress]], None] | None = None,
 ) -> CycleSummary:
-    """One full ingestion cycle over the selected sources; returns per-source counts."""
+    """One full ingestion cycle over the selected sources; returns per-source counts.
+
+    ``on_source`` gets each source's summary as it finishes; ``on_progress`` gets every
+    source's standing at most every ``PROGRESS_EVERY_S`` while the crawls run.
+    """
     sources = select_sources(settings, sources_path, only)
     engine = open_engine(settings.database_url)
     summary = CycleSummary(run_id=new_run_id(), started_at=datetime.now(UTC))
     try:
-        migrate.upgrade(settings.database_url)
+        upgrade_schema(settings, engine)
         sync_catalogue(engine, read_sources(sources_path or settings.sources_path))
         version = taxonomy_version()
         gx_warm_up = warm_up_gate(settings.data_dir)
@@ -276,7 +347,10 @@ def run_cycle(
             # All sources crawl side by side in one process (one Scrapy start-up, one
             # process's memory); each source's pages stream to the pool as they arrive.
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="crawl") as crawls:
-                group = crawls.submit(crawl_sources, settings, jobs)
+                # The log sits beside (not inside) the sources' folders, which are removed
+                # once their pages are stored.
+                run_log = settings.staging_dir / summary.run_id / CRAWL_LOG
+                group = crawls.submit(crawl_sources, settings, jobs, run_log)
                 streams = [
                     _Stream(
                         source,
@@ -297,7 +371,9 @@ def run_cycle(
                     )
                     for i, (source, job) in enumerate(zip(sources, jobs, strict=True))
                 ]
-                for src_summary in _stream_crawls(engine, summary.run_id, streams):
+                summary.crawl_log = str(run_log) if jobs else None
+                tick = _progress_ticker(streams, on_progress) if on_progress else lambda: None
+                for src_summary in _stream_crawls(engine, summary.run_id, streams, tick):
                     summary.sources.append(src_summary)
                     if on_source is not None:
                         on_source(src_summary)
@@ -307,6 +383,7 @@ def run_cycle(
         with load_lock(engine, settings.data_dir):
             summary.rollup_rows = rebuild_dirty(engine)
         summary.docs_path = build_quality_docs(settings)
+        clean_staging(jobs)
     finally:
         engine.dispose()
     summary.sources.sort(key=lambda s: s.source_id)

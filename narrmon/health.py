@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from models.db import session_factory
-from narrmon.database import open_engine
+from narrmon.database import open_initialised
 from narrmon.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ def check_health(settings: Settings, *, now: datetime | None = None) -> HealthRe
     """Judge every source's feed health against its own baseline (quality.health)."""
     from quality.health import feed_health, format_report, health_dicts
 
-    engine = open_engine(settings.database_url)
+    engine = open_initialised(settings.database_url, read_only=True)
     try:
         with session_factory(engine)() as session:
             items = feed_health(session, now=now or datetime.now(UTC))

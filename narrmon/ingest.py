@@ -21,17 +21,18 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from crawlers.job import CrawlResult
+from crawlers.job import DEADLINE_REASON, CrawlResult
 from crawlers.registry import SourceConfig
 from crawlers.urls import canonical_url
 from models import store
 from models.db import session_factory
 from models.rollups import dirty_days, rebuild_day
 from models.story_match import WINDOW_DAYS
+from narrmon.causes import describe_feed_failures
 from narrmon.gating import batch_checks
 from narrmon.loading import load_outcomes, record_fetch_failures
 from narrmon.pages import POOL_CHUNKSIZE, PageOutcome, PageTask, process_chunk
-from narrmon.summary import SourceSummary
+from narrmon.summary import SourceProgress, SourceSummary
 
 log = logging.getLogger(__name__)
 
@@ -145,6 +146,18 @@ class SourceIngest:
         self.ready: list[PageOutcome] = []
         self.started: float | None = None
 
+    def progress(self, *, done: bool) -> SourceProgress:
+        """Pages fetched, extracted (back from the pool) and stored (loaded) so far."""
+        s = self.summary
+        loaded = s.new + s.updated + s.unchanged + s.quarantined
+        return SourceProgress(
+            source_id=s.source_id,
+            fetched=s.fetched,
+            extracted=s.fetched - self.in_pool,
+            stored=loaded,
+            done=done,
+        )
+
     def add_pages(self, pages: Iterable[dict[str, Any]]) -> int:
         """Hand in page records (``pages.jsonl`` lines); returns how many were queued."""
         tasks = []
@@ -152,6 +165,7 @@ class SourceIngest:
             self.summary.fetched += 1
             task = _page_task(page)
             if task.canonical_url in self.seen:  # two URLs that redirected to one page
+                self.summary.repeats += 1
                 continue
             self.seen.add(task.canonical_url)
             tasks.append(task)
@@ -228,8 +242,8 @@ class SourceIngest:
                 else f"crawl process exited {result.exit_code}: {' '.join(tail)}"
             )
         feeds = result.read_feeds()
+        failures = result.read_failures()
         with self.lock(), self.factory.begin() as session:
-            failures = result.read_failures()
             record_fetch_failures(session, self.source, failures, self.run_id, summary)
             store.record_feed_states(session, self.source.id, feeds)
         summary.ingest_seconds = time.perf_counter() - self.started
@@ -250,7 +264,17 @@ class SourceIngest:
             and not (summary.feeds_ok or summary.feeds_not_modified)
         ):
             summary.status = "failed"
-            summary.error_message = summary.error_message or "every feed failed"
+            causes = describe_feed_failures(failures)
+            summary.error_message = summary.error_message or (
+                f"every feed failed: {causes}" if causes else "every feed failed"
+            )
+        if result.finish_reason == DEADLINE_REASON:
+            feeds_answered = summary.feeds_ok or summary.feeds_not_modified
+            if not feeds_answered:
+                summary.status = "failed"
+            seconds = float(result.stats.get("elapsed_s") or 0.0)
+            deadline = f"stopped at its crawl deadline after {seconds:.0f} s"
+            summary.error_message = "; ".join(filter(None, [deadline, summary.error_message]))
         return summary
 
 

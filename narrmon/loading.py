@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from crawlers.registry import SourceConfig
 from crawlers.urls import canonical_url, host_allowed
 from models import store
+from models.feed_health import REFUSED_STATUS
 from models.records import ArticleRecord, QuarantineRecord, TagRecord
 from models.rollups import mark_dirty
 from models.schema import QuarantineItem
@@ -32,6 +33,17 @@ log = logging.getLogger(__name__)
 
 
 # Fetch failures worth trying again in a later run (the URL is not marked known).
+# Fetches the crawler refused on purpose (robots.txt, links off the source's hosts,
+# private addresses, non-http schemes): neither errors nor quarantine.
+REFUSED_REASONS = frozenset(
+    {
+        "robots_disallowed",
+        "offsite_request",
+        "offsite_redirect",
+        "private_address",
+        "bad_scheme",
+    }
+)
 RETRYABLE_REASONS = frozenset(
     {
         "http_429",
@@ -189,6 +201,7 @@ def load_outcomes(
             story_keys=outcome.story_keys,
             page_url=outcome.task.canonical_url if outcome.task.canonical_url != url else None,
         )
+        summary.repeats += url in candidates  # two pages of one article in a batch: one kept
         candidates[url] = (outcome, record, tag_records(outcome.tags))
 
     # Exact copies already stored (other URL or outlet) keep the stored story id.
@@ -284,7 +297,10 @@ def record_fetch_failures(
     for failure in failures:
         reason = str(failure.get("reason") or "download_error")
         summary.failure_reasons[reason] = summary.failure_reasons.get(reason, 0) + 1
-        summary.errors += 1
+        if reason in REFUSED_REASONS:
+            summary.refused += 1
+        else:
+            summary.errors += 1
         retry = reason in RETRYABLE_REASONS
         summary.retry_later += retry
         url = canonical_url(str(failure["url"]))
@@ -306,6 +322,15 @@ def record_fetch_failures(
             )
         )
     store.quarantine_items(session, records)
+    # Refused URLs are their own category (not quarantine): known, never fetched, not judged.
+    refused_urls = [r.url for r in records if r.reasons[0] in REFUSED_REASONS]
+    for chunk_start in range(0, len(refused_urls), 500):  # bounded IN lists
+        for row in session.scalars(
+            select(QuarantineItem).where(
+                QuarantineItem.url.in_(refused_urls[chunk_start : chunk_start + 500])
+            )
+        ):
+            row.status = REFUSED_STATUS
     # Retryable failures are not "known": the next run fetches them again.
     retry_urls = [r.url for r in records if r.payload["retry"]]
     if retry_urls:

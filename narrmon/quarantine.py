@@ -5,19 +5,26 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 from models.db import session_factory
 from models.schema import QuarantineItem
-from narrmon.database import open_engine
+from narrmon.database import open_initialised
 from narrmon.settings import Settings
 
 
 def iter_quarantine(
     settings: Settings, *, status: str | None = "pending", source_id: str | None = None
 ) -> Iterator[dict[str, Any]]:
-    """Yield quarantine rows (newest first) as the quarantine record of DESIGN.md."""
-    engine = open_engine(settings.database_url)
+    """Quarantine rows (newest first) as the quarantine record of DESIGN.md.
+
+    The database is opened at once, so a missing one fails before any row is printed.
+    """
+    engine = open_initialised(settings.database_url, read_only=True)
+    return _rows(engine, status, source_id)
+
+
+def _rows(engine: Engine, status: str | None, source_id: str | None) -> Iterator[dict[str, Any]]:
     try:
         with session_factory(engine)() as session:
             stmt = select(QuarantineItem).order_by(

@@ -19,7 +19,7 @@ from models.db import session_factory
 from models.schema import QuarantineItem
 from narrmon.bootstrap import read_sources
 from narrmon.cycle import taxonomy_version
-from narrmon.database import open_engine
+from narrmon.database import open_initialised
 from narrmon.errors import NarrmonError
 from narrmon.ingest import rebuild_dirty
 from narrmon.loading import load_outcomes
@@ -50,7 +50,7 @@ def replay(
     if not ids and not replay_all:
         raise NarrmonError("say which items to replay: --id ID (repeatable) or --all")
     sources = {s.id: s for s in read_sources(settings.sources_path)}
-    engine = open_engine(settings.database_url)
+    engine = open_initialised(settings.database_url)
     factory = session_factory(engine)
     out = ReplaySummary()
     version = taxonomy_version()
@@ -61,10 +61,13 @@ def replay(
                 if ids:
                     stmt = stmt.where(QuarantineItem.id.in_(list(ids)))
                 items = session.scalars(stmt.order_by(QuarantineItem.id)).all()
-            if ids and len(items) < len(set(ids)):
-                found = {i.id for i in items}
-                missing = sorted(set(ids) - found)
-                out.messages.append(f"no pending quarantine item with id {missing}")
+            missing = sorted(set(ids) - {i.id for i in items})
+            if missing:
+                raise NarrmonError(
+                    "no pending quarantine item with id "
+                    + ", ".join(map(str, missing))
+                    + " (`narrmon quarantine list --all` shows every item)"
+                )
             for item in items:
                 payload = item.payload or {}
                 source = sources.get(item.source_id)

@@ -22,7 +22,7 @@ from models.records import ArticleRecord
 from models.rollups import mark_dirty
 from models.schema import Article
 from narrmon.cycle import tagger_version, taxonomy_version
-from narrmon.database import open_engine
+from narrmon.database import open_initialised
 from narrmon.ingest import rebuild_dirty
 from narrmon.loading import tag_records, text_hash
 from narrmon.locks import load_lock
@@ -106,7 +106,7 @@ def retag_all(
 
     version = taxonomy_version()
     summary = RetagSummary(taxonomy_version=version, tagger_version=tagger_version())
-    engine = open_engine(settings.database_url)
+    engine = open_initialised(settings.database_url)
     factory = session_factory(engine)
     try:
         from narrmon.bootstrap import taxonomy
@@ -212,7 +212,7 @@ def reextract_all(
     """Re-run extraction and tagging over archived pages (no re-crawl); rebuild rollups."""
     version = taxonomy_version()
     summary = RetagSummary(taxonomy_version=version)
-    engine: Engine = open_engine(settings.database_url)
+    engine: Engine = open_initialised(settings.database_url)
     factory = session_factory(engine)
     pool = make_pool(settings.workers)
     try:

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from narrmon.errors import NarrmonError
+
 DEFAULT_USER_AGENT = (
     "narrative-monitor/0.1 (+https://github.com/narrative-monitor/narrative-monitor; "
     "media monitoring research crawler)"
@@ -59,7 +61,20 @@ SETTINGS: tuple[Setting, ...] = (
         "Seconds a crawl process may take before it is stopped and marked failed (all sources"
         " of a `narrmon run` crawl side by side in one process).",
     ),
-    Setting("NARRMON_LOG_LEVEL", "INFO", "Log level of the CLI and the crawl processes."),
+    # 900 s: a source capped at max_articles_per_run fetches a few hundred pages at the polite
+    # 1.5 s delay in well under 15 minutes; beyond that it is stuck, not slow.
+    Setting(
+        "NARRMON_SOURCE_DEADLINE",
+        "900",
+        "Seconds one source's crawl may take; the source then stops with what it fetched and"
+        " the rest of the run goes on (0: no per-source deadline).",
+    ),
+    Setting(
+        "NARRMON_LOG_LEVEL",
+        "INFO",
+        "Log level of the CLI (DEBUG, INFO, WARNING, ERROR); third-party libraries log at"
+        " WARNING unless it is DEBUG.",
+    ),
     Setting(
         "NARRMON_STORY_WINDOW_DAYS",
         "7",
@@ -101,6 +116,7 @@ class Settings:
     crawl_timeout: float
     log_level: str
     story_window_days: int = 7
+    source_deadline: float = 0.0
 
     @property
     def archive_dir(self) -> Path:
@@ -123,32 +139,100 @@ class Settings:
         return self.data_dir / "quality"
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class SettingsError(NarrmonError):
+    """A setting whose value cannot be used: names the variable, the value and what is expected."""
+
+    def __init__(self, name: str, value: str, expected: str) -> None:
+        super().__init__(f"{name}={value!r}: expected {expected}")
+
+
 def _get(env: Mapping[str, str], name: str) -> str:
     for setting in SETTINGS:
         if setting.name == name:
             value = env.get(name)
             if value not in (None, ""):
-                return str(value)
+                return str(value).strip()
             return setting.default or ""
     raise KeyError(name)
 
 
+def _number(env: Mapping[str, str], name: str, expected: str, *, minimum: float) -> float:
+    raw = _get(env, name)
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(name, raw, expected) from None
+    if not value >= minimum or value == float("inf"):
+        raise SettingsError(name, raw, expected)
+    return value
+
+
+def _workers(env: Mapping[str, str]) -> int:
+    raw = _get(env, "NARRMON_WORKERS")
+    expected = "a whole number >= 0 (0: one per CPU core)"
+    if not raw.isdigit():
+        raise SettingsError("NARRMON_WORKERS", raw, expected)
+    return int(raw) or os.cpu_count() or 1
+
+
+def _redacted(url: str) -> str:
+    """``url`` without its user and password."""
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.rsplit('@', 1)[-1]}" if rest else url
+
+
+def check_database_url(url: str, name: str = "NARRMON_DATABASE_URL") -> str:
+    """``url`` when its scheme names a driver narrmon ships; a SettingsError with the fix if not."""
+    scheme = url.split("://", 1)[0].lower() if "://" in url else ""
+    if scheme in ("postgres", "postgresql", "postgresql+psycopg2"):
+        hint = f"postgresql+psycopg:// in place of {scheme}:// (psycopg 3 is the driver installed)"
+        raise SettingsError(name, _redacted(url), hint)
+    if not scheme.startswith(("sqlite", "postgresql+psycopg")):
+        raise SettingsError(
+            name, _redacted(url), "sqlite:///PATH or postgresql+psycopg://USER@HOST/DB"
+        )
+    return url
+
+
+def log_level(value: str, name: str = "NARRMON_LOG_LEVEL") -> str:
+    """``value`` upper-cased when it is a log level; a SettingsError if not."""
+    level = value.strip().upper()
+    if level not in LOG_LEVELS:
+        raise SettingsError(name, value, "one of " + ", ".join(LOG_LEVELS))
+    return level
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
-    """Read the settings from the environment (or ``env``), applying defaults."""
+    """Read and validate the settings from the environment (or ``env``), applying defaults.
+
+    A value that cannot be used raises :class:`SettingsError` naming it.
+    """
     env = os.environ if env is None else env
     data_dir = Path(_get(env, "NARRMON_DATA_DIR"))
-    database_url = _get(env, "NARRMON_DATABASE_URL") or f"sqlite:///{data_dir}/narrmon.sqlite3"
-    workers = int(_get(env, "NARRMON_WORKERS"))
-    if workers <= 0:
-        workers = os.cpu_count() or 1
+    database_url = check_database_url(
+        _get(env, "NARRMON_DATABASE_URL") or f"sqlite:///{data_dir}/narrmon.sqlite3"
+    )
+    dashboard_url = _get(env, "NARRMON_DASHBOARD_DATABASE_URL")
+    if dashboard_url:
+        check_database_url(dashboard_url, "NARRMON_DASHBOARD_DATABASE_URL")
     return Settings(
         database_url=database_url,
-        dashboard_database_url=_get(env, "NARRMON_DASHBOARD_DATABASE_URL") or database_url,
+        dashboard_database_url=dashboard_url or database_url,
         sources_path=Path(_get(env, "NARRMON_SOURCES")),
         data_dir=data_dir,
         user_agent=_get(env, "NARRMON_USER_AGENT"),
-        workers=workers,
-        crawl_timeout=float(_get(env, "NARRMON_CRAWL_TIMEOUT")),
-        log_level=_get(env, "NARRMON_LOG_LEVEL").upper(),
-        story_window_days=int(_get(env, "NARRMON_STORY_WINDOW_DAYS")),
+        workers=_workers(env),
+        crawl_timeout=_number(
+            env, "NARRMON_CRAWL_TIMEOUT", "a number of seconds > 0, e.g. 3600", minimum=1e-9
+        ),
+        log_level=log_level(_get(env, "NARRMON_LOG_LEVEL")),
+        source_deadline=_number(
+            env, "NARRMON_SOURCE_DEADLINE", "a number of seconds >= 0 (0: none)", minimum=0
+        ),
+        story_window_days=int(
+            _number(env, "NARRMON_STORY_WINDOW_DAYS", "a whole number of days >= 1", minimum=1)
+        ),
     )

@@ -66,7 +66,7 @@ def write_snapshot(settings: Settings, day: date) -> dict[str, Any]:
     files: dict[str, dict[str, Any]] = {}
     for fmt in SNAPSHOT_FORMATS:
         name = f"narrmon-{day.isoformat()}.{fmt}"
-        out = export_dataset(settings, fmt, str(folder / name), flt)
+        out = export_dataset(settings, fmt, str(folder / name), flt, force=True)
         files[name] = {"format": fmt, "rows": out.rows}
     for name in _write_dictionary(folder):
         files[name] = {"format": name.rsplit(".", 1)[1], "rows": len(DATA_DICTIONARY)}

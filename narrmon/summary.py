@@ -19,7 +19,9 @@ class SourceSummary:
     unchanged: int = 0
     syndicated: int = 0
     quarantined: int = 0
+    repeats: int = 0
     errors: int = 0
+    refused: int = 0
     retry_later: int = 0
     feeds_ok: int = 0
     feeds_not_modified: int = 0
@@ -35,6 +37,15 @@ class SourceSummary:
     batch_checks: dict[str, Any] = field(default_factory=dict)
     days: set[date] = field(default_factory=set)
 
+    def outcomes_total(self) -> int:
+        """Fetched pages by what became of them; always equals ``fetched``.
+
+        ``syndicated`` is not a term: those copies are stored, counted in new, updated or
+        unchanged. ``errors`` (failed fetches) and ``refused`` (robots.txt, off-site,
+        private addresses) never became pages, so they are outside ``fetched``.
+        """
+        return self.new + self.updated + self.unchanged + self.quarantined + self.repeats
+
     def as_dict(self) -> dict[str, Any]:
         """JSON-friendly form (days omitted)."""
         out = asdict(self)
@@ -43,3 +54,14 @@ class SourceSummary:
             self.newest_published_at.isoformat() if self.newest_published_at else None
         )
         return out
+
+
+@dataclass(frozen=True)
+class SourceProgress:
+    """Where one source of a running cycle stands: pages fetched, extracted and stored."""
+
+    source_id: str
+    fetched: int
+    extracted: int
+    stored: int
+    done: bool

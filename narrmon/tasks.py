@@ -14,7 +14,7 @@ from typing import Any
 
 from crawlers.job import CrawlJob
 from crawlers.runner import collect_result
-from narrmon.bootstrap import read_sources, sync_catalogue
+from narrmon.bootstrap import read_sources, sync_catalogue, upgrade_schema
 from narrmon.crawlruns import finish_crawl_run
 from narrmon.cycle import crawl_source, select_sources, taxonomy_version
 from narrmon.database import open_engine
@@ -30,13 +30,11 @@ log = logging.getLogger(__name__)
 
 def prepare(settings: Settings | None = None) -> list[str]:
     """Upgrade the schema, sync sources and taxonomy; return the enabled source ids."""
-    from models import migrate
-
     settings = settings or load_settings()
     sources = select_sources(settings, None)
     engine = open_engine(settings.database_url)
     try:
-        migrate.upgrade(settings.database_url)
+        upgrade_schema(settings, engine)
         sync_catalogue(engine, read_sources(settings.sources_path))
     finally:
         engine.dispose()

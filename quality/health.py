@@ -7,113 +7,29 @@ and exits non-zero when there are any; the dashboards' feed-health page shows
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.schema import Article, CrawlRun, FeedState, QuarantineItem, Source
+from models.feed_health import (
+    WindowCounts,
+    aware,
+    daily_counts,
+    feed_states,
+    last_runs,
+    window_counts,
+)
+from models.schema import Source
 from quality.records import SourceHealth
 from quality.thresholds import HealthThresholds
 
 DEFAULT_HEALTH_THRESHOLDS = HealthThresholds()
 
-# Statuses of a feed's last check that count as working (see models.store).
-FEED_OK = ("ok", "not_modified")
 # Days of crawl history needed before a source's volume is judged: one week covers the
 # weekday rhythm, so a quiet Sunday is not compared with a two-day-old baseline.
 MIN_HISTORY_DAYS = 7
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
-def _pairs(session: Session, stmt: Any) -> dict[str, Any]:
-    """A two-column query as a dict (first column → second)."""
-    return {str(row[0]): row[1] for row in session.execute(stmt)}
-
-
-def _last_runs(session: Session) -> dict[str, tuple[str, datetime | None, datetime | None]]:
-    """Per source: (status of the latest run, last successful finish, first run start)."""
-    latest = (
-        select(CrawlRun.source_id, func.max(CrawlRun.started_at).label("started"))
-        .group_by(CrawlRun.source_id)
-        .subquery()
-    )
-    status: dict[str, str] = {}
-    for row in session.execute(
-        select(CrawlRun.source_id, CrawlRun.status).join(
-            latest,
-            (CrawlRun.source_id == latest.c.source_id) & (CrawlRun.started_at == latest.c.started),
-        )
-    ):
-        status[row.source_id] = row.status
-    success = _pairs(
-        session,
-        select(CrawlRun.source_id, func.max(CrawlRun.finished_at))
-        .where(CrawlRun.status == "ok")
-        .group_by(CrawlRun.source_id),
-    )
-    first = _pairs(
-        session,
-        select(CrawlRun.source_id, func.min(CrawlRun.started_at)).group_by(CrawlRun.source_id),
-    )
-    return {
-        sid: (status.get(sid, ""), _aware(success.get(sid)), _aware(first.get(sid)))
-        for sid in set(status) | set(first)
-    }
-
-
-def _daily_counts(session: Session, start: date, end: date) -> dict[str, dict[date, int]]:
-    """Articles per source and day (the article's day: published, else fetched)."""
-    out: dict[str, dict[date, int]] = defaultdict(dict)
-    for source_id, day, n in session.execute(
-        select(Article.source_id, Article.day, func.count())
-        .where(Article.day >= start, Article.day <= end)
-        .group_by(Article.source_id, Article.day)
-    ):
-        out[source_id][day] = int(n)
-    return out
-
-
-def _quarantine_share(session: Session, since: datetime) -> dict[str, tuple[int, int]]:
-    """Per source: (items quarantined and still pending, articles stored) since ``since``."""
-    quarantined = _pairs(
-        session,
-        select(QuarantineItem.source_id, func.count())
-        .where(QuarantineItem.created_at >= since, QuarantineItem.status == "pending")
-        .group_by(QuarantineItem.source_id),
-    )
-    # The day index bounds the scan; a day is never later than the fetch day.
-    stored = _pairs(
-        session,
-        select(Article.source_id, func.count())
-        .where(Article.day >= since.date() - timedelta(days=1), Article.fetched_at >= since)
-        .group_by(Article.source_id),
-    )
-    return {
-        sid: (int(quarantined.get(sid, 0)), int(stored.get(sid, 0)))
-        for sid in set(quarantined) | set(stored)
-    }
-
-
-def _feeds(session: Session) -> dict[str, tuple[int, int, list[str]]]:
-    """Per source: (feeds, failing feeds, their last errors)."""
-    out: dict[str, tuple[int, int, list[str]]] = {}
-    for state in session.scalars(select(FeedState)):
-        total, failing, errors = out.get(state.source_id, (0, 0, []))
-        total += 1
-        if state.last_status not in FEED_OK:
-            failing += 1
-            errors.append(f"{state.feed_url}: {state.last_error or state.last_status}")
-        out[state.source_id] = (total, failing, errors)
-    return out
 
 
 def feed_health(
@@ -130,15 +46,15 @@ def feed_health(
     ``articles_today`` counts today so far (informational).
     """
     t = thresholds or DEFAULT_HEALTH_THRESHOLDS
-    now = _aware(now) or datetime.now(UTC)
+    now = aware(now) or datetime.now(UTC)
     today = now.date()
     last_day = today - timedelta(days=1)
     base_start = last_day - timedelta(days=t.baseline_days)
 
-    runs = _last_runs(session)
-    counts = _daily_counts(session, base_start, today)
-    shares = _quarantine_share(session, now - timedelta(days=t.quarantine_window_days))
-    feeds = _feeds(session)
+    runs = last_runs(session)
+    counts = daily_counts(session, base_start, today)
+    shares = window_counts(session, now - timedelta(days=t.quarantine_window_days))
+    feeds = feed_states(session)
 
     query = select(Source).order_by(Source.id)
     if source_ids is not None:
@@ -153,8 +69,8 @@ def feed_health(
         history_days = max((last_day - start).days, 0)
         base_total = sum(n for d, n in per_day.items() if start <= d < last_day)
         baseline = base_total / history_days if history_days else 0.0
-        q, stored = shares.get(src.id, (0, 0))
-        share = round(q / (q + stored), 4) if q + stored else None
+        window = shares.get(src.id, WindowCounts(0, 0, 0))
+        q, stored, share = window.quarantined, window.stored, window.quarantine_share
         n_feeds, failing, errors = feeds.get(src.id, (0, 0, []))
         health = SourceHealth(
             source_id=src.id,

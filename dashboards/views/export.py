@@ -89,7 +89,8 @@ def main() -> None:
     st.metric("Articles in the current filter", f"{count:,}")
     st.caption(
         "Filters applied: date range, narratives, outlets, media type, country and language "
-        "from the sidebar. Fields follow the export record of DESIGN.md."
+        "from the sidebar. Every field is described in the data dictionary that "
+        "`narrmon export` writes beside its file."
     )
     st.code(cli_command(eflt, fmt), language="bash")
     if count == 0:

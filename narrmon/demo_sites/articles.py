@@ -106,9 +106,10 @@ def _paragraphs(sentences: list[str], rng: random.Random) -> list[str]:
 
 
 def build_article(
-    rng: random.Random, outlet: Outlet, n: int, start: date, end: date
+    rng: random.Random, outlet: Outlet, n: int, start: date, end: date, *, on_end: bool = False
 ) -> ArticleSpec:
-    """One article for ``outlet`` (deterministic for a given random state)."""
+    """One article for ``outlet`` (deterministic for a given random state); with ``on_end``
+    it is published on the period's last day."""
     lang = outlet.language
     topic = _topic(rng, outlet)
     side = "kremlin" if topic in KREMLIN else "counter" if topic in COUNTER else "other"
@@ -128,6 +129,8 @@ def build_article(
             other_side = "counter" if other in COUNTER else "kremlin"
             sentences.append(_Filler(rng, lang, other_side)(rng.choice(NARRATIVES[other][lang][1])))
         published = _pick_date(rng, start, end, wave=rng.random() < WAVE_SHARE)
+    if on_end:
+        published = published.replace(year=end.year, month=end.month, day=end.day)
     fillers = rng.sample(FILLER[lang], k=rng.randint(3, len(FILLER[lang])))
     body = [fillers[0], *sentences, *fillers[1:]]
     paragraphs = _paragraphs([fill(s) for s in body], rng)
@@ -157,10 +160,14 @@ def build_article(
 
 
 def build_articles(
-    outlet: Outlet, count: int, start: date, end: date, seed: int
+    outlet: Outlet, count: int, start: date, end: date, seed: int, *, newest_on_end: bool = False
 ) -> list[ArticleSpec]:
-    """``count`` articles for one outlet, newest first."""
+    """``count`` articles for one outlet, newest first; with ``newest_on_end`` the first is
+    published on ``end`` (a demo dated up to yesterday then has fresh feeds)."""
     rng = random.Random(f"{seed}:{outlet.id}")
-    arts = [build_article(rng, outlet, n, start, end) for n in range(1, count + 1)]
+    arts = [
+        build_article(rng, outlet, n, start, end, on_end=newest_on_end and n == 1)
+        for n in range(1, count + 1)
+    ]
     arts.sort(key=lambda a: (a.published, a.n), reverse=True)
     return arts

@@ -202,8 +202,11 @@ def generate_sites(
     start_date: date = date(2025, 1, 1),
     end_date: date = date(2025, 12, 31),
     base_port: int = DEFAULT_BASE_PORT,
+    newest_on_end: bool = False,
 ) -> SiteManifest:
     """Write the fixture outlets under ``out_dir`` and return their manifest.
+
+    With ``newest_on_end`` every outlet's newest article is published on ``end_date``.
 
     Also writes ``sources.yaml`` for the default port layout (outlet i on
     ``base_port + i``, matching ``serve_sites(out_dir, port=base_port)``).
@@ -214,7 +217,10 @@ def generate_sites(
     root.mkdir(parents=True, exist_ok=True)
     chosen = [outlet_by_id(o) for o in outlets]
     specs = {
-        o.id: build_articles(o, articles_per_outlet, start_date, end_date, seed) for o in chosen
+        o.id: build_articles(
+            o, articles_per_outlet, start_date, end_date, seed, newest_on_end=newest_on_end
+        )
+        for o in chosen
     }
     manifest = SiteManifest(
         root=str(root),

@@ -38,6 +38,11 @@ def test_export_fields_match_the_contract() -> None:
         "taxonomy_version",
         "tagger_version",
         "extractor_version",
+        "page_url",
+        "content_hash",
+        "crawl_run_id",
+        "warc_file",
+        "warc_record_id",
     )
     assert [d[0] for d in DATA_DICTIONARY] == list(FIELDS)
 

@@ -34,3 +34,19 @@ def test_every_setting_is_documented() -> None:
     assert names <= documented, names - documented
     for name in names:
         assert name in readme, f"{name} missing from README.md"
+
+
+def test_user_facing_text_names_no_file_outside_the_repo() -> None:
+    """README, the sources docs, the config files and the dashboards' text point only at
+    files a user of the repository has."""
+    paths = [
+        ROOT / "README.md",
+        ROOT / ".env.example",
+        ROOT / "docs" / "sources.md",
+        *sorted((ROOT / "config").glob("*.yaml")),
+        *sorted((ROOT / "dashboards").rglob("*.py")),
+    ]
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        assert "DESIGN.md" not in text and "../shared" not in text, path
+    assert "docs/sources.md" in (ROOT / "README.md").read_text(encoding="utf-8")

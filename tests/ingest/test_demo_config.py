@@ -1,32 +1,42 @@
-"""The bundled demo sources file matches what the demo generator serves."""
+"""The bundled demo sources file matches what the demo generator serves; the demo keeps
+to its own database, from any directory, with fresh feeds."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from datetime import date
 from pathlib import Path
 
 import yaml
+from sqlalchemy import func, select
 
 from crawlers.registry import load_sources
+from models.db import make_engine, session_factory
+from models.schema import Article
 from narrmon.demo import (
     DEMO_ARTICLES_PER_OUTLET,
-    DEMO_END,
     DEMO_PORT,
     DEMO_SEED,
     DEMO_SOURCES,
-    DEMO_START,
+    demo_window,
 )
 from narrmon.demo_sites import generate_sites
+from narrmon.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_demo_sources_match_the_generated_outlets(tmp_path: Path) -> None:
+    start, end = demo_window(date(2026, 3, 1))
     manifest = generate_sites(
         tmp_path,
         seed=DEMO_SEED,
         articles_per_outlet=2,
-        start_date=DEMO_START,
-        end_date=DEMO_END,
+        start_date=start,
+        end_date=end,
+        newest_on_end=True,
         base_port=DEMO_PORT,
     )
     generated = yaml.safe_load((tmp_path / "sources.yaml").read_text(encoding="utf-8"))
@@ -36,4 +46,41 @@ def test_demo_sources_match_the_generated_outlets(tmp_path: Path) -> None:
     assert len(sources) >= 6 and {s.language for s in sources} >= {"en", "ru", "de", "fr"}
     assert all(s.politeness.delay == 0 for s in sources)
     assert manifest.root
-    assert (DEMO_END - DEMO_START).days >= 365 and DEMO_ARTICLES_PER_OUTLET * len(sources) >= 600
+    # Dated up to yesterday, every outlet's newest article on that day: fresh feeds.
+    assert end == date(2026, 2, 28)
+    newest = {
+        o["id"]: max(a["published_at"] for a in manifest.articles if a["outlet"] == o["id"])
+        for o in manifest.outlets
+    }
+    assert all(v.startswith("2026-02-28") for v in newest.values()), newest
+    assert (end - start).days >= 365 and DEMO_ARTICLES_PER_OUTLET * len(sources) >= 600
+
+
+def test_demo_uses_its_own_database_from_any_directory(settings: Settings, tmp_path: Path) -> None:
+    """NARRMON_DATABASE_URL (here the test database) is never written by the demo."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    res = subprocess.run(
+        [sys.executable, "-m", "narrmon.cli", "demo", "--no-dashboard"],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=900,
+        check=False,
+    )
+    assert res.returncode == 0, res.stderr[-3000:]
+    demo_dir = settings.data_dir.resolve() / "demo"
+    assert f"into its own database sqlite:///{demo_dir}/narrmon.sqlite3" in res.stdout
+    assert "NARRMON_DATABASE_URL is not used by the demo" in res.stdout
+    engine = make_engine(settings.database_url)
+    with session_factory(engine)() as session:
+        assert session.scalar(select(func.count()).select_from(Article)) == 0
+    engine.dispose()
+    demo = make_engine(f"sqlite:///{demo_dir}/narrmon.sqlite3")
+    with session_factory(demo)() as session:
+        assert (session.scalar(select(func.count()).select_from(Article)) or 0) >= 600
+    demo.dispose()
+    # Dated up to yesterday: no outlet's feeds look stale.
+    assert "newest_item_freshness" not in res.stderr
+    assert "Traceback" not in res.stderr

@@ -1,22 +1,27 @@
-"""`narrmon run` end to end over the fixture outlets, with real Scrapy, on both databases."""
+"""`narrmon run` end to end over the fixture outlets, with real Scrapy, on both databases;
+its exit codes, failed sources' causes in words and the per-source deadline."""
 
 from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from sqlalchemy import func, select
 
 from crawlers.urls import canonical_url
 from models.db import make_engine, session_factory
 from models.schema import Article, CrawlRun, DailyRollup, NarrativeTag, QuarantineItem
+from narrmon import exit_codes
 from narrmon.demo_sites import SiteManifest, SiteServer, generate_sites, serve_sites
 from narrmon.settings import Settings
 
@@ -36,12 +41,12 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[SiteManife
     server.stop()
 
 
-def narrmon(*args: str) -> subprocess.CompletedProcess[str]:
+def narrmon(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "narrmon.cli", *args],
         capture_output=True,
         text=True,
-        env=os.environ.copy(),
+        env={**os.environ, **env},
         timeout=600,
         check=False,
     )
@@ -56,6 +61,49 @@ def expected_articles(manifest: SiteManifest, server: SiteServer) -> dict[str, d
     }
 
 
+def assert_counts_add_up(summary: dict[str, Any]) -> None:
+    """Every fetched page is counted exactly once, per source and in total."""
+    parts = ("new", "updated", "unchanged", "quarantined", "repeats")
+    for row in [*summary["sources"], summary["totals"]]:
+        assert row["fetched"] == sum(row[k] for k in parts), row
+        assert row["syndicated"] <= row["new"] + row["updated"] + row["unchanged"], row
+
+
+def assert_exports_carry_provenance(settings: Settings, run_id: str, tmp_path: Path) -> None:
+    """Every exported row names its WARC record, run, page and hash; a dictionary is beside."""
+    import hashlib
+    import re
+
+    import pyarrow.parquet as pq
+    from warcio.archiveiterator import ArchiveIterator
+
+    out = tmp_path / "articles.parquet"
+    res = narrmon("export", "--format", "parquet", "-o", str(out))
+    assert res.returncode == 0, res.stderr[-2000:]
+    dictionary = json.loads((tmp_path / "articles.dictionary.json").read_text(encoding="utf-8"))
+    table = pq.read_table(out)
+    documented = [f["name"] for f in dictionary["fields"]]
+    assert documented == table.column_names
+    assert all(f["type"] and f["meaning"] and "example" in f for f in dictionary["fields"])
+    assert table.schema.field("warc_record_id").metadata[b"description"]
+    records: dict[str, set[str]] = {}
+    for warc in settings.archive_dir.glob("*.warc.gz"):
+        with warc.open("rb") as fh:
+            records[warc.name] = {
+                str(r.rec_headers.get_header("WARC-Record-ID")) for r in ArchiveIterator(fh)
+            }
+    rows = table.to_pylist()
+    assert rows
+    for row in rows:
+        assert row["crawl_run_id"] == run_id
+        assert row["warc_record_id"] in records[row["warc_file"]], row["url"]
+        assert row["page_url"].startswith("http")
+        norm = re.sub(r"\s+", " ", row["text"]).strip().lower()
+        assert row["content_hash"] == hashlib.sha256(norm.encode()).hexdigest()
+    res = narrmon("export", "--format", "parquet", "-o", str(out))
+    assert res.returncode == 1 and "exists; pass --force" in res.stderr
+
+
 def test_run_stores_every_article_once_then_adds_nothing(
     sites: tuple[SiteManifest, SiteServer], settings: Settings, tmp_path: Path
 ) -> None:
@@ -68,6 +116,16 @@ def test_run_stores_every_article_once_then_adds_nothing(
     expected = expected_articles(manifest, server)
     assert summary["totals"]["new"] == len(expected)
     assert {s["status"] for s in summary["sources"]} == {"ok"}
+    assert_counts_add_up(summary)
+    # Staged outputs are removed once stored; Scrapy's log stays, and the summary names it.
+    staged = sorted(p.relative_to(settings.staging_dir) for p in settings.staging_dir.rglob("*"))
+    assert staged == [Path(summary["run_id"]), Path(summary["run_id"]) / "crawl.log"]
+    assert summary["crawl_log"] == str(settings.staging_dir / summary["run_id"] / "crawl.log")
+    assert "Spider closed" in Path(summary["crawl_log"]).read_text(encoding="utf-8")
+    # robots-disallowed URLs are refused, their own category: not errors, not quarantine
+    n_disallowed = sum(1 for a in manifest.articles if a["robots_disallowed"])
+    assert n_disallowed and summary["totals"]["refused"] == n_disallowed
+    assert summary["totals"]["errors"] == summary["totals"]["refused"] - n_disallowed
 
     engine = make_engine(settings.database_url)
     with session_factory(engine)() as session:
@@ -81,8 +139,10 @@ def test_run_stores_every_article_once_then_adds_nothing(
             assert art.published_at == datetime.fromisoformat(exp["published_at"]), url
             assert art.warc_path and Path(art.warc_path).exists()
         # robots-disallowed pages are not fetched but are accounted for, with a reason
-        reasons = [q.reasons for q in session.scalars(select(QuarantineItem))]
-        assert ["robots_disallowed"] in reasons
+        refused = [q for q in session.scalars(select(QuarantineItem))]
+        assert {(tuple(q.reasons), q.status) for q in refused} == {
+            (("robots_disallowed",), "refused")
+        }
         # narratives tagged with evidence inside the text; rollups built
         tags = session.scalars(select(NarrativeTag)).all()
         assert tags
@@ -96,12 +156,15 @@ def test_run_stores_every_article_once_then_adds_nothing(
         runs = session.scalars(select(CrawlRun)).all()
         assert {r.status for r in runs} == {"ok"} and sum(r.new for r in runs) == len(expected)
     count_before = len(stored)
+    assert_exports_carry_provenance(settings, summary["run_id"], tmp_path)
 
     server.clear_log()
     second = narrmon("run", "--sources", str(sources), "--json")
     assert second.returncode == 0, second.stderr[-3000:]
+    assert_counts_add_up(json.loads(second.stdout))
     totals = json.loads(second.stdout)["totals"]
     assert totals["new"] == 0 and totals["fetched"] == 0 and totals["updated"] == 0
+    assert totals["refused"] == 0  # refused URLs stay known: not asked for again
     with session_factory(engine)() as session:
         assert session.scalar(select(func.count()).select_from(Article)) == count_before
     engine.dispose()
@@ -134,7 +197,7 @@ def test_a_finished_source_is_loaded_while_a_slow_one_still_crawls(
 
     from narrmon.cycle import run_cycle
     from narrmon.demo_sites.generate import OUTLETS_DIR
-    from narrmon.summary import SourceSummary
+    from narrmon.summary import SourceProgress, SourceSummary
 
     manifest, server = sites
     data = yaml.safe_load(server.sources_yaml())
@@ -159,8 +222,91 @@ def test_a_finished_source_is_loaded_while_a_slow_one_still_crawls(
         finished[summary.source_id] = time.monotonic()
 
     cfg = dataclasses.replace(settings, workers=1)
-    summary = run_cycle(cfg, sources_path=sources, on_source=on_source)
+    shown: list[list[SourceProgress]] = []
+    summary = run_cycle(cfg, sources_path=sources, on_source=on_source, on_progress=shown.append)
     assert {s.source_id for s in summary.sources} == {s["id"] for s in data["sources"]}
     others = [t for sid, t in finished.items() if sid != slow["id"]]
     assert max(others) < finished[slow["id"]] - 5.0
     assert all(s.new > 0 for s in summary.sources)
+    # Live progress while the slow source still crawled: the others shown done and stored.
+    slow_pending = [rows for rows in shown if not rows[0].done]
+    assert slow_pending and any(all(r.done for r in rows[1:]) for rows in slow_pending)
+    last_seen = {r.source_id: r for r in shown[-1]}
+    for s in summary.sources:
+        if last_seen[s.source_id].done:
+            loaded = s.new + s.updated + s.unchanged + s.quarantined
+            assert last_seen[s.source_id].stored == loaded
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def outlet(source_id: str, origin: str) -> dict[str, Any]:
+    return {
+        "id": source_id,
+        "name": source_id,
+        "homepage": f"{origin}/",
+        "feeds": [{"type": "rss", "url": f"{origin}/rss.xml"}],
+        "language": "en",
+        "country": "GB",
+        "media_type": "commercial",
+        "politeness": {"delay": 0},
+    }
+
+
+def write_sources(path: Path, sources: list[dict[str, Any]]) -> Path:
+    path.write_text(yaml.safe_dump({"sources": sources}), encoding="utf-8")
+    return path
+
+
+def test_some_failed_exits_3_and_names_the_cause(
+    sites: tuple[SiteManifest, SiteServer], settings: Settings, tmp_path: Path
+) -> None:
+    _, server = sites
+    good = yaml.safe_load(server.sources_yaml())["sources"][0]
+    refused = outlet("refused", f"http://127.0.0.1:{free_port()}")  # nothing listens there
+    path = write_sources(tmp_path / "sources.yaml", [good, refused])
+    res = narrmon("run", "--sources", str(path))
+    assert res.returncode == exit_codes.SOME_SOURCES_FAILED, res.stderr[-2000:]
+    assert "every feed failed: connection refused or dropped" in res.stdout
+    assert "1 of 2 sources failed" in res.stderr
+    res = narrmon("run", "--sources", str(path), "--json")
+    assert res.returncode == exit_codes.SOME_SOURCES_FAILED
+    assert '"status": "failed"' in res.stdout
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_no_source_succeeded_exits_4(settings: Settings, tmp_path: Path) -> None:
+    path = write_sources(
+        tmp_path / "sources.yaml",
+        [
+            outlet("refused", f"http://127.0.0.1:{free_port()}"),
+            outlet("nowhere", "http://nx.invalid"),
+        ],
+    )
+    res = narrmon("run", "--sources", str(path))
+    assert res.returncode == exit_codes.ALL_SOURCES_FAILED, res.stderr[-2000:]
+    assert "connection refused or dropped" in res.stdout
+    assert "host name not found (DNS)" in res.stdout
+    assert "Traceback" not in res.stderr
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_silent_outlet_stops_at_its_deadline(settings: Settings, tmp_path: Path) -> None:
+    """An outlet that accepts connections and never answers cannot stall the run."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(64)  # the kernel completes handshakes; nobody ever reads or answers
+        origin = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        path = write_sources(tmp_path / "sources.yaml", [outlet("silent", origin)])
+        started = time.monotonic()
+        res = narrmon("run", "--sources", str(path), NARRMON_SOURCE_DEADLINE="3")
+        elapsed = time.monotonic() - started
+    assert res.returncode == exit_codes.ALL_SOURCES_FAILED, res.stderr[-2000:]
+    assert "stopped at its crawl deadline" in res.stdout
+    # The download timeout (30 s) with retries would take minutes; the deadline is 3 s,
+    # and start-up (imports, Scrapy, the quality gate's warm-up) adds well under 40 s.
+    assert elapsed < 45, elapsed

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from models import store
+from models.feed_health import REFUSED_STATUS, WindowCounts, window_counts
 from models.records import ArticleRecord, QuarantineRecord, SourceRecord
-from models.schema import CrawlRun, FeedState
+from models.schema import CrawlRun, FeedState, QuarantineItem
 from quality.health import feed_health, format_report, health_dicts, unhealthy
 
 PER_DAY = 4  # articles a day of the busy test sources (above min_baseline_per_day)
@@ -166,3 +169,33 @@ def test_unhealthy_and_report(session: Session) -> None:
 def test_empty_database_is_healthy(session: Session) -> None:
     assert feed_health(session, now=datetime.now(UTC)) == []
     assert format_report([]) == "all 0 enabled sources healthy"
+
+
+def test_window_counts_fetch_time_and_keep_refused_urls_apart(session: Session) -> None:
+    """A backlog of old articles fetched now is this week's yield, and robots-disallowed
+    URLs are neither quarantine nor stored: 135 stored + 20 refused is 0 % quarantined."""
+    now = datetime.now(UTC)
+    store.sync_sources(session, [_source("backlog")])
+    old = [
+        dataclasses.replace(a, fetched_at=now - timedelta(hours=2))
+        for a in _articles("backlog", now - timedelta(days=400), range(1, 28), 5)
+    ]
+    store.upsert_articles(session, old)
+    store.quarantine_items(
+        session,
+        [
+            QuarantineRecord(
+                f"https://backlog.example/members/{i}", "backlog", ["robots_disallowed"], now
+            )
+            for i in range(20)
+        ],
+    )
+    session.execute(update(QuarantineItem).values(status=REFUSED_STATUS))
+    _run(session, "backlog", "r-1", now - timedelta(hours=2), "ok")
+    session.commit()
+    counts = window_counts(session, now - timedelta(days=7))["backlog"]
+    assert counts == WindowCounts(quarantined=0, stored=135, refused=20)
+    assert counts.quarantine_share == 0.0
+    (health,) = feed_health(session, now=now)
+    assert health.quarantine_share == 0.0
+    assert not any("quarantined" in r for r in health.reasons)

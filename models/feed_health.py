@@ -1,0 +1,136 @@
+"""The SQL of feed health, one definition for `narrmon health`, the Outlets page and the DAG.
+
+A source's *window* is the time in which it fetched things: stored articles count by
+when they were fetched (never by publication date: a backlog of old articles fetched
+today is today's yield), quarantine rows by when they were quarantined. URLs the crawler
+refused on purpose (robots.txt, off-site, private addresses) are stored with status
+``refused``: they are neither quarantine nor errors. Imports nothing of ours but models.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, date, datetime
+from typing import Any, NamedTuple
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models.schema import Article, CrawlRun, FeedState, QuarantineItem
+
+# Statuses of a feed's last check that count as working (see models.store).
+FEED_OK = ("ok", "not_modified")
+# Quarantine-table status of a URL the crawler refused on purpose (robots.txt, off-site).
+REFUSED_STATUS = "refused"
+# Quarantine-table status of an item that failed the checks and waits for a replay.
+PENDING_STATUS = "pending"
+
+
+class WindowCounts(NamedTuple):
+    """One source's items in its window: quarantined (pending), stored, refused."""
+
+    quarantined: int
+    stored: int
+    refused: int
+
+    @property
+    def quarantine_share(self) -> float | None:
+        """Quarantined out of quarantined + stored (refused URLs are not items)."""
+        total = self.quarantined + self.stored
+        return round(self.quarantined / total, 4) if total else None
+
+
+def aware(value: datetime | None) -> datetime | None:
+    """``value`` with UTC attached when the database returned it naive (SQLite)."""
+    if value is None:
+        return None
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _pairs(session: Session, stmt: Any) -> dict[str, Any]:
+    """A two-column query as a dict (first column → second)."""
+    return {str(row[0]): row[1] for row in session.execute(stmt)}
+
+
+def last_runs(session: Session) -> dict[str, tuple[str, datetime | None, datetime | None]]:
+    """Per source: (status of the latest run, last successful finish, first run start)."""
+    latest = (
+        select(CrawlRun.source_id, func.max(CrawlRun.started_at).label("started"))
+        .group_by(CrawlRun.source_id)
+        .subquery()
+    )
+    status: dict[str, str] = {}
+    for row in session.execute(
+        select(CrawlRun.source_id, CrawlRun.status).join(
+            latest,
+            (CrawlRun.source_id == latest.c.source_id) & (CrawlRun.started_at == latest.c.started),
+        )
+    ):
+        status[row.source_id] = row.status
+    success = _pairs(
+        session,
+        select(CrawlRun.source_id, func.max(CrawlRun.finished_at))
+        .where(CrawlRun.status == "ok")
+        .group_by(CrawlRun.source_id),
+    )
+    first = _pairs(
+        session,
+        select(CrawlRun.source_id, func.min(CrawlRun.started_at)).group_by(CrawlRun.source_id),
+    )
+    return {
+        sid: (status.get(sid, ""), aware(success.get(sid)), aware(first.get(sid)))
+        for sid in set(status) | set(first)
+    }
+
+
+def daily_counts(session: Session, start: date, end: date) -> dict[str, dict[date, int]]:
+    """Articles per source and day (the article's day: published, else fetched)."""
+    out: dict[str, dict[date, int]] = defaultdict(dict)
+    for source_id, day, n in session.execute(
+        select(Article.source_id, Article.day, func.count())
+        .where(Article.day >= start, Article.day <= end)
+        .group_by(Article.source_id, Article.day)
+    ):
+        out[source_id][day] = int(n)
+    return out
+
+
+def window_counts(session: Session, since: datetime) -> dict[str, WindowCounts]:
+    """Per source: items quarantined (pending), stored and refused since ``since``."""
+    by_status: dict[str, dict[str, int]] = defaultdict(dict)
+    for source_id, status, n in session.execute(
+        select(QuarantineItem.source_id, QuarantineItem.status, func.count())
+        .where(
+            QuarantineItem.created_at >= since,
+            QuarantineItem.status.in_((PENDING_STATUS, REFUSED_STATUS)),
+        )
+        .group_by(QuarantineItem.source_id, QuarantineItem.status)
+    ):
+        by_status[str(source_id)][str(status)] = int(n)
+    stored = _pairs(
+        session,
+        select(Article.source_id, func.count())
+        .where(Article.fetched_at >= since)
+        .group_by(Article.source_id),
+    )
+    return {
+        sid: WindowCounts(
+            by_status[sid].get(PENDING_STATUS, 0),
+            int(stored.get(sid, 0)),
+            by_status[sid].get(REFUSED_STATUS, 0),
+        )
+        for sid in set(by_status) | set(stored)
+    }
+
+
+def feed_states(session: Session) -> dict[str, tuple[int, int, list[str]]]:
+    """Per source: (feeds, failing feeds, their last errors)."""
+    out: dict[str, tuple[int, int, list[str]]] = {}
+    for state in session.scalars(select(FeedState)):
+        total, failing, errors = out.get(state.source_id, (0, 0, []))
+        total += 1
+        if state.last_status not in FEED_OK:
+            failing += 1
+            errors.append(f"{state.feed_url}: {state.last_error or state.last_status}")
+        out[state.source_id] = (total, failing, errors)
+    return out
