@@ -338,6 +338,33 @@ def feed_validators(session: Session, source_id: str) -> dict[str, dict[str, str
     }
 
 
+# feed_state.last_status of a feed the source no longer lists: the row stays (its last
+# check, error and validators are history) but feed health leaves it out.
+FEED_RETIRED = "retired"
+
+
+def retire_unlisted_feeds(session: Session, source_id: str, keep: Iterable[str]) -> int:
+    """Retire the source's feeds not in ``keep``; returns how many were retired now.
+
+    ``keep`` is the feeds the sources file lists plus those the last crawl reported
+    (child sitemaps of a listed index are found by crawling, never listed). A retired
+    feed that is listed or reported again is revived by :func:`record_feed_states`.
+    """
+    kept = set(keep)
+    rows = session.scalars(
+        select(FeedState).where(
+            FeedState.source_id == source_id,
+            FeedState.last_status.is_distinct_from(FEED_RETIRED),
+        )
+    )
+    retired = 0
+    for state in rows:
+        if state.feed_url not in kept:
+            state.last_status = FEED_RETIRED
+            retired += 1
+    return retired
+
+
 def record_feed_states(
     session: Session, source_id: str, feeds: Iterable[Mapping[str, Any]]
 ) -> None:
