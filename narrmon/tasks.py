@@ -6,26 +6,64 @@ task is one call and its XCom stays tiny. They call the same functions as `narrm
 
 from __future__ import annotations
 
-import json
 import logging
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from crawlers.job import CrawlJob
+from sqlalchemy import Engine
+
+from crawlers.job import CrawlJob, CrawlResult
+from crawlers.registry import SourceConfig
 from crawlers.runner import collect_result
+from models import store
+from models.db import session_factory
 from narrmon.bootstrap import read_sources, sync_catalogue
 from narrmon.crawlruns import finish_crawl_run
 from narrmon.cycle import crawl_source, select_sources, taxonomy_version
 from narrmon.database import open_engine
 from narrmon.errors import NarrmonError
 from narrmon.gating import warm_up_gate
-from narrmon.ingest import ingest_crawl, rebuild_dirty
+from narrmon.ingest import ingest_crawl, listed_feeds, rebuild_dirty
+from narrmon.loading import record_fetch_failures
 from narrmon.locks import load_lock
 from narrmon.pages import make_pool
 from narrmon.settings import Settings, load_settings
+from narrmon.summary import SourceSummary
+from narrmon.task_report import crawl_report, source_report
 
 log = logging.getLogger(__name__)
+
+# Libraries whose INFO lines would bury a task's own summary (GX alone logs ~200
+# "Skipping registering function" lines per import; alembic one line per migration
+# step): WARNING and above still reach the task log.
+NOISY_LIBRARIES = (
+    "great_expectations",
+    "alembic",
+    "trafilatura",
+    "htmldate",
+    "courlan",
+    "charset_normalizer",
+    "urllib3",
+    "filelock",
+)
+# Feed errors quoted in a dead source's failure message: enough to name the cause
+# (usually the same error on every feed) without burying it.
+CAUSE_FEEDS = 3
+
+
+def quiet_libraries() -> None:
+    """Raise third-party loggers to WARNING in this (task) process.
+
+    Called on import: this module is what every narrmon Airflow task imports, and only
+    tasks do. The CLI keeps its own logging set-up.
+    """
+    for name in NOISY_LIBRARIES:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+quiet_libraries()
 
 
 def prepare(settings: Settings | None = None) -> list[str]:
@@ -46,14 +84,25 @@ def prepare(settings: Settings | None = None) -> list[str]:
 def crawl(source_id: str, run_id: str, settings: Settings | None = None) -> dict[str, Any]:
     """Crawl one source in its own process; returns where its outputs are staged.
 
-    Raises NarrmonError when the crawl process failed, so the task fails (and retries)
-    alone: other sources' crawls are independent.
+    Raises NarrmonError, with the cause, when the source is dead: the crawl process
+    failed or timed out, or every feed failed (refused, DNS, timeout, HTTP error after
+    the crawler's own retries). The outcome is recorded first (the crawl run as failed,
+    the feeds' errors), so feed health and the dashboards see it; the task then fails
+    and retries alone, other sources' crawls being independent. Failed pages or some
+    failed feeds are not a dead source: they are warnings in the load's summary.
     """
     settings = settings or load_settings()
     (source,) = select_sources(settings, None, [source_id])
     engine = open_engine(settings.database_url)
+    started = time.perf_counter()
     try:
         result = crawl_source(settings, engine, source, run_id)
+        # Wall time of the crawl process, start-up included: what the operator waited.
+        # (Scrapy's own elapsed time counts from the spider's opening only.)
+        seconds = round(time.perf_counter() - started, 3)
+        cause = dead_crawl_cause(source_id, result)
+        if cause is not None:
+            record_dead_crawl(engine, settings, source, result, run_id, cause, seconds)
     finally:
         engine.dispose()
     out = {
@@ -64,18 +113,77 @@ def crawl(source_id: str, run_id: str, settings: Settings | None = None) -> dict
         "timed_out": result.timed_out,
         "pages": result.pages,
         "failures": result.failures,
+        "feeds_ok": result.feeds_ok,
+        "feeds_not_modified": result.feeds_not_modified,
+        "feeds_error": result.feeds_error,
+        "crawl_seconds": seconds,
     }
-    if not result.ok:
-        raise NarrmonError(
-            f"crawl of {source_id} failed (exit {result.exit_code}"
-            f"{', timed out' if result.timed_out else ''}): "
+    log.info("%s", crawl_report(out))
+    if cause is not None:
+        raise NarrmonError(cause)
+    return out
+
+
+def dead_crawl_cause(source_id: str, result: CrawlResult) -> str | None:
+    """Why a source's crawl yielded nothing usable, or None when it is alive.
+
+    Dead: the crawl process failed or timed out, or every feed failed. A source whose
+    feeds all answered 304 Not Modified is alive (nothing new is not a failure).
+    """
+    if result.timed_out:
+        return f"crawl of {source_id} timed out: {result.stderr_tail.strip()[-500:]}"
+    if result.exit_code != 0:
+        return (
+            f"crawl of {source_id} failed (exit {result.exit_code}): "
             f"{result.stderr_tail.strip()[-500:]}"
         )
-    return out
+    if result.feeds_error and not (result.feeds_ok or result.feeds_not_modified):
+        errors = [
+            f"{f.get('feed_url')}: {f.get('error') or 'error'}"
+            for f in result.read_feeds()
+            if f.get("outcome") == "error"
+        ]
+        shown = "; ".join(errors[:CAUSE_FEEDS])
+        more = f" (+{len(errors) - CAUSE_FEEDS} more)" if len(errors) > CAUSE_FEEDS else ""
+        return f"every feed of {source_id} failed: {shown}{more}"
+    return None
+
+
+def record_dead_crawl(
+    engine: Engine,
+    settings: Settings,
+    source: SourceConfig,
+    result: CrawlResult,
+    run_id: str,
+    cause: str,
+    seconds: float,
+) -> None:
+    """Store a dead crawl's feed errors and fetch failures; mark its crawl run failed.
+
+    What the load task would store from a crawl without pages, minus the extraction and
+    the quality gate (there is nothing to check): the load task will not run.
+    """
+    summary = SourceSummary(
+        source_id=source.id,
+        status="failed",
+        error_message=cause,
+        feeds_ok=result.feeds_ok,
+        feeds_not_modified=result.feeds_not_modified,
+        feeds_error=result.feeds_error,
+        crawl_seconds=seconds,
+    )
+    with load_lock(engine, settings.data_dir):
+        with session_factory(engine).begin() as session:
+            record_fetch_failures(session, source, result.read_failures(), run_id, summary)
+            feeds = result.read_feeds()
+            store.record_feed_states(session, source.id, feeds)
+            store.retire_unlisted_feeds(session, source.id, listed_feeds(source, feeds))
+        finish_crawl_run(engine, run_id, summary, result.stats)
 
 
 def ingest(crawled: dict[str, Any], settings: Settings | None = None) -> dict[str, Any]:
     """Extract, tag, gate and store one source's staged crawl; returns its summary."""
+    started = time.perf_counter()
     settings = settings or load_settings()
     (source,) = select_sources(settings, None, [crawled["source_id"]])
     job = CrawlJob.load(Path(crawled["out_dir"]) / "job.json")
@@ -100,6 +208,7 @@ def ingest(crawled: dict[str, Any], settings: Settings | None = None) -> dict[st
                 taxonomy_version=taxonomy_version(),
                 data_dir=settings.data_dir,
             )
+            summary.crawl_seconds = float(crawled.get("crawl_seconds") or 0.0)
             finish_crawl_run(engine, crawled["run_id"], summary, result.stats)
     finally:
         if pool is not None:
@@ -107,9 +216,9 @@ def ingest(crawled: dict[str, Any], settings: Settings | None = None) -> dict[st
         engine.dispose()
     out = summary.as_dict()
     out["days"] = sorted(d.isoformat() for d in summary.days)
-    log.info(
-        "ingested %s: %s", source.id, json.dumps({k: v for k, v in out.items() if k != "days"})
-    )
+    out["task_seconds"] = round(time.perf_counter() - started, 3)
+    # The full summary is the task's return value (XCom); the log gets a few lines.
+    log.info("%s", source_report(out))
     return out
 
 
@@ -129,9 +238,7 @@ def health(settings: Settings | None = None) -> dict[str, Any]:
     from narrmon.health import build_quality_docs, check_health
 
     settings = settings or load_settings()
-    docs = build_quality_docs(settings)
-    if docs:
-        log.info("quality Data Docs: file://%s", docs)
+    docs = build_quality_docs(settings)  # logs where they are
     report = check_health(settings)
     log.info("feed health:\n%s", report.text)
     if report.unhealthy:
