@@ -6,6 +6,7 @@
 #   NARRMON_SOURCES=config/demo-sources.yaml make airflow
 # Everything lives under $NARRMON_DATA_DIR (default ./data): narrmon.sqlite3, archive/,
 # exports/, and airflow/ (AIRFLOW_HOME: airflow.db, logs, the password file).
+# One Ctrl-C (or SIGTERM) stops every component within AIRFLOW_STOP_GRACE_S (10) s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -57,8 +58,10 @@ announce() {
             "$(dirname "$AIRFLOW_BIN")/python" -c 'import json, sys
 for user, password in json.load(open(sys.argv[1])).items():
     print(f"   user {user}   password {password}")' "$PASSWORDS"
-            echo " DAGs: narrmon_ingest, narrmon_export, narrmon_retag (paused; unpause"
-            echo " in the UI or: AIRFLOW_HOME=$AIRFLOW_HOME $AIRFLOW_BIN dags unpause narrmon_ingest)"
+            echo " DAGs: narrmon_ingest starts paused: unpause it in the UI or with"
+            echo "   AIRFLOW_HOME=$AIRFLOW_HOME $AIRFLOW_BIN dags unpause narrmon_ingest"
+            echo " narrmon_export runs after every ingest (created unpaused; if you paused it,"
+            echo "   unpause it the same way); narrmon_retag is run by hand (Trigger)."
             echo " narrmon database: ${NARRMON_DATABASE_URL:-sqlite:///$NARRMON_DATA_DIR/narrmon.sqlite3}"
             echo "================================================================"
             return 0
@@ -68,8 +71,50 @@ for user, password in json.load(open(sys.argv[1])).items():
     echo "airflow standalone: the UI did not come up on $URL within 10 minutes" >&2
 }
 
+# Seconds the components get to exit on SIGTERM before they are killed: standalone's
+# own shutdown waits >90 s on its components; an operator's Ctrl-C should not.
+STOP_GRACE_S=${AIRFLOW_STOP_GRACE_S:-10}
+
+descendants() {
+    # Every process under $1 (ps only: pstree is not everywhere).
+    local child
+    for child in $(ps -o pid= --ppid "$1" 2>/dev/null); do
+        echo "$child"
+        descendants "$child"
+    done
+}
+
+stop() {
+    # One Ctrl-C or SIGTERM: SIGTERM to standalone's process group and to every process
+    # under it (task processes may sit in groups of their own), SIGKILL after the grace.
+    trap '' INT TERM
+    echo
+    echo "stopping Airflow (up to ${STOP_GRACE_S} s) ..."
+    kill "$ANNOUNCER" 2>/dev/null || true
+    local pids alive
+    pids="$STANDALONE $(descendants "$STANDALONE")"
+    # shellcheck disable=SC2086  # one word per pid
+    kill -TERM -- "-$STANDALONE" $pids 2>/dev/null || true
+    for _ in $(seq 1 $((STOP_GRACE_S * 10))); do
+        alive=$( (ps -o pid= -p "$(echo $pids | tr ' ' ,)" 2>/dev/null || true) | wc -l)
+        [ "$alive" -eq 0 ] && break
+        sleep 0.1
+    done
+    pids="$pids $(descendants "$STANDALONE")"
+    # shellcheck disable=SC2086
+    kill -KILL -- "-$STANDALONE" $pids 2>/dev/null || true
+    wait "$STANDALONE" 2>/dev/null || true
+    echo "Airflow stopped"
+    exit 0
+}
+
 echo "AIRFLOW_HOME=$AIRFLOW_HOME  DAGs: $AIRFLOW__CORE__DAGS_FOLDER  UI: $URL"
 announce &
 ANNOUNCER=$!
+# A session of its own: the terminal's Ctrl-C reaches this script only, which then
+# stops the whole group (standalone alone would wait minutes on its components).
+setsid "$AIRFLOW_BIN" standalone &
+STANDALONE=$!
+trap stop INT TERM
 trap 'kill "$ANNOUNCER" 2>/dev/null || true' EXIT
-"$AIRFLOW_BIN" standalone
+wait "$STANDALONE"
