@@ -7,7 +7,6 @@ PostgreSQL (both on the server at 127.0.0.1:5432), with real crawls on loopback.
 from __future__ import annotations
 
 import json
-import socket
 import sqlite3
 import time
 from contextlib import closing
@@ -21,7 +20,14 @@ from models.db import make_engine
 from models.schema import CrawlRun
 from narrmon.demo_sites import SiteManifest, SiteServer
 from narrmon.settings import Settings
-from tests.airflow.helpers import OUTLETS, airflow_env, assert_stored, run_airflow, tail
+from tests.airflow.helpers import (
+    OUTLETS,
+    airflow_env,
+    assert_stored,
+    run_airflow,
+    tail,
+    unused_port,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -56,17 +62,10 @@ DEAD_RETRIES = 1
 DEAD_RETRY_DELAY_S = 1
 
 
-def closed_port() -> int:
-    """A loopback port nothing listens on: connecting to it is refused at once."""
-    with closing(socket.socket()) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def with_dead_source(sources: Path) -> Path:
     """Add a source whose outlet is down: its only feed's port refuses connections."""
     data = yaml.safe_load(sources.read_text(encoding="utf-8"))
-    origin = f"http://127.0.0.1:{closed_port()}"
+    origin = f"http://127.0.0.1:{unused_port()}"
     data["sources"].append(
         {
             "id": DEAD,

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
-from contextlib import closing
 from pathlib import Path
 
 import pytest
 
-from tests.airflow.helpers import ROOT
+from tests.airflow.helpers import ROOT, unused_port
 
 pytestmark = pytest.mark.slow
 
@@ -27,13 +25,6 @@ SCRIPT = ROOT / "scripts" / "airflow-standalone.sh"
 STOP_BUDGET_S = 15.0
 # First start: `airflow db migrate` (~20 s) and five components on two busy cores.
 START_TIMEOUT_S = 300.0
-
-
-def free_port() -> int:
-    """A loopback port free right now."""
-    with closing(socket.socket()) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def processes_under(root_pid: int) -> set[int]:
@@ -85,7 +76,7 @@ def restore_sigint() -> None:
 def test_one_signal_stops_every_component_within_budget(
     tmp_path: Path, signum: signal.Signals
 ) -> None:
-    port = free_port()
+    port = unused_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}
     env |= {"NARRMON_DATA_DIR": str(tmp_path / "data"), "AIRFLOW_PORT": str(port)}
     log = (tmp_path / "standalone.log").open("w")
