@@ -71,6 +71,13 @@ def crawl_run_id(airflow_run_id: str) -> str:
     return safe[-_RUN_ID_MAX:]
 
 
+def quiet_task_log() -> None:
+    """Keep third-party INFO out of the task's log; called before the core is imported."""
+    from narrmon.task_logging import quiet_libraries
+
+    quiet_libraries()
+
+
 @dag(
     dag_id="narrmon_ingest",
     description="Crawl and load every enabled source, rebuild rollups, check feed health.",
@@ -91,6 +98,7 @@ def narrmon_ingest() -> None:
     @task(show_return_value_in_logs=False)  # the XCom tab shows the list
     def prepare() -> list[str]:
         """Upgrade the schema, sync sources and taxonomy; list the enabled sources."""
+        quiet_task_log()
         from narrmon import tasks
 
         return tasks.prepare()
@@ -104,6 +112,7 @@ def narrmon_ingest() -> None:
     )
     def crawl(source_id: str) -> dict[str, Any]:
         """Crawl one source in its own process; fails alone, with the cause, when it is dead."""
+        quiet_task_log()
         from narrmon import tasks
 
         context: Any = get_current_context()
@@ -113,6 +122,7 @@ def narrmon_ingest() -> None:
     @task(map_index_template="{{ source_id }}", show_return_value_in_logs=False)
     def load(crawled: dict[str, Any]) -> dict[str, Any]:
         """Extract, quality-gate, load and tag one source's crawl, one transaction per batch."""
+        quiet_task_log()
         from narrmon import tasks
 
         context: Any = get_current_context()
@@ -125,6 +135,7 @@ def narrmon_ingest() -> None:
     )
     def rollups(summaries: list[dict[str, Any] | None]) -> int:
         """Rebuild the rollups of the days the sources that did load touched."""
+        quiet_task_log()
         from narrmon import tasks
 
         return tasks.rollups([s for s in summaries if s])
@@ -133,6 +144,8 @@ def narrmon_ingest() -> None:
     def feed_health() -> dict[str, Any]:
         """Build the quality Data Docs and judge feed health; fail (no retry) when unhealthy."""
         from airflow.sdk.exceptions import AirflowFailException
+
+        quiet_task_log()
 
         from narrmon import tasks
         from narrmon.errors import NarrmonError

@@ -35,35 +35,9 @@ from narrmon.task_report import crawl_report, source_report
 
 log = logging.getLogger(__name__)
 
-# Libraries whose INFO lines would bury a task's own summary (GX alone logs ~200
-# "Skipping registering function" lines per import; alembic one line per migration
-# step): WARNING and above still reach the task log.
-NOISY_LIBRARIES = (
-    "great_expectations",
-    "alembic",
-    "trafilatura",
-    "htmldate",
-    "courlan",
-    "charset_normalizer",
-    "urllib3",
-    "filelock",
-)
 # Feed errors quoted in a dead source's failure message: enough to name the cause
 # (usually the same error on every feed) without burying it.
 CAUSE_FEEDS = 3
-
-
-def quiet_libraries() -> None:
-    """Raise third-party loggers to WARNING in this (task) process.
-
-    Called on import: this module is what every narrmon Airflow task imports, and only
-    tasks do. The CLI keeps its own logging set-up.
-    """
-    for name in NOISY_LIBRARIES:
-        logging.getLogger(name).setLevel(logging.WARNING)
-
-
-quiet_libraries()
 
 
 def prepare(settings: Settings | None = None) -> list[str]:
@@ -138,14 +112,15 @@ def dead_crawl_cause(source_id: str, result: CrawlResult) -> str | None:
             f"{result.stderr_tail.strip()[-500:]}"
         )
     if result.feeds_error and not (result.feeds_ok or result.feeds_not_modified):
-        errors = [
-            f"{f.get('feed_url')}: {f.get('error') or 'error'}"
-            for f in result.read_feeds()
-            if f.get("outcome") == "error"
-        ]
-        shown = "; ".join(errors[:CAUSE_FEEDS])
-        more = f" (+{len(errors) - CAUSE_FEEDS} more)" if len(errors) > CAUSE_FEEDS else ""
-        return f"every feed of {source_id} failed: {shown}{more}"
+        failed = [f for f in result.read_feeds() if f.get("outcome") == "error"]
+        # The first line names the cause in a few words (the UI cuts long lines):
+        # "connection_error", "dns_error", "timeout", "http_503", ...
+        reasons = sorted({str(f.get("error") or "error").split(":", 1)[0] for f in failed})
+        lines = [f"every feed of {source_id} failed ({', '.join(reasons)}):"]
+        lines += [f"  {f.get('feed_url')}: {f.get('error')}" for f in failed[:CAUSE_FEEDS]]
+        if len(failed) > CAUSE_FEEDS:
+            lines.append(f"  ... and {len(failed) - CAUSE_FEEDS} more")
+        return "\n".join(lines)
     return None
 
 
