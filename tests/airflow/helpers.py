@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 from collections.abc import Callable
-from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -122,10 +120,3 @@ def assert_stored(
             assert session.scalar(select(func.count()).select_from(DailyRollup))
     finally:
         engine.dispose()
-
-
-def unused_port() -> int:
-    """A loopback port nothing listens on right now (connecting to it is refused)."""
-    with closing(socket.socket()) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from models.db import make_engine
 from models.schema import CrawlRun
-from narrmon.demo_sites import SiteManifest, SiteServer
+from narrmon.demo_sites import SiteManifest, SiteServer, unreachable_source
 from narrmon.settings import Settings
 from tests.airflow.helpers import (
     OUTLETS,
@@ -26,7 +26,6 @@ from tests.airflow.helpers import (
     assert_stored,
     run_airflow,
     tail,
-    unused_port,
 )
 
 pytestmark = pytest.mark.slow
@@ -65,19 +64,7 @@ DEAD_RETRY_DELAY_S = 1
 def with_dead_source(sources: Path) -> Path:
     """Add a source whose outlet is down: its only feed's port refuses connections."""
     data = yaml.safe_load(sources.read_text(encoding="utf-8"))
-    origin = f"http://127.0.0.1:{unused_port()}"
-    data["sources"].append(
-        {
-            "id": DEAD,
-            "name": "Dead Outlet",
-            "homepage": origin + "/",
-            "feeds": [{"type": "rss", "url": f"{origin}/feed.xml"}],
-            "language": "en",
-            "country": "GB",
-            "media_type": "blog",
-            "politeness": {"delay": 0, "concurrency": 1},
-        }
-    )
+    data["sources"].append(unreachable_source(DEAD))
     sources.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return sources
 

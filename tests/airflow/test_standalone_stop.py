@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.airflow.helpers import ROOT, unused_port
+from narrmon.demo_sites import unused_port
+from tests.airflow.helpers import ROOT
 
 pytestmark = pytest.mark.slow
 
