@@ -6,7 +6,7 @@
 #   NARRMON_SOURCES=config/demo-sources.yaml make airflow
 # Everything lives under $NARRMON_DATA_DIR (default ./data): narrmon.sqlite3, archive/,
 # exports/, and airflow/ (AIRFLOW_HOME: airflow.db, logs, the password file).
-# One Ctrl-C (or SIGTERM) stops every component within AIRFLOW_STOP_GRACE_S (10) s.
+# One Ctrl-C (or SIGTERM) stops every component within AIRFLOW_STOP_GRACE_S (8) s + ~1 s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -72,8 +72,11 @@ for user, password in json.load(open(sys.argv[1])).items():
 }
 
 # Seconds the components get to exit on SIGTERM before they are killed: standalone's
-# own shutdown waits >90 s on its components; an operator's Ctrl-C should not.
-STOP_GRACE_S=${AIRFLOW_STOP_GRACE_S:-10}
+# own shutdown waits >90 s on its components; an operator's Ctrl-C should not. Eight
+# leaves room in the 15 s budget for the kill and the clean-up on a loaded machine
+# (the api-server alone takes ~7 s to drain).
+STOP_GRACE_S=${AIRFLOW_STOP_GRACE_S:-8}
+PIDS=""
 
 descendants() {
     # Every process under $1 (ps only: pstree is not everywhere).
@@ -84,25 +87,53 @@ descendants() {
     done
 }
 
+ours() {
+    # Every process of standalone's session, and every process under it: a component
+    # may respawn a worker while stopping, or leave an orphan that init adopted.
+    (ps -o pid= -s "$STANDALONE" 2>/dev/null || true) | tr -d ' '
+    descendants "$STANDALONE"
+}
+
+alive() {
+    # How many of the given pids still run (zombies count as gone).
+    local pid n=0
+    for pid in "$@"; do
+        case "$(ps -o stat= -p "$pid" 2>/dev/null)" in
+            "" | Z*) ;;
+            *) n=$((n + 1)) ;;
+        esac
+    done
+    echo "$n"
+}
+
+wait_gone() {
+    # Wait until none of our processes runs, or the deadline ($1, epoch seconds).
+    while [ "$(date +%s)" -lt "$1" ]; do
+        # shellcheck disable=SC2046
+        [ "$(alive $(ours) $PIDS)" -eq 0 ] && return 0
+        sleep 0.2
+    done
+    return 1
+}
+
 stop() {
-    # One Ctrl-C or SIGTERM: SIGTERM to standalone's process group and to every process
-    # under it (task processes may sit in groups of their own), SIGKILL after the grace.
+    # One Ctrl-C or SIGTERM: SIGTERM to standalone's process group and session and to
+    # every process under it, SIGKILL to what is left after the grace.
     trap '' INT TERM
     echo
     echo "stopping Airflow (up to ${STOP_GRACE_S} s) ..."
-    kill "$ANNOUNCER" 2>/dev/null || true
-    local pids alive
-    pids="$STANDALONE $(descendants "$STANDALONE")"
+    # The announcer too, with whatever it runs (a sleep, curl): nothing may outlive us.
+    # shellcheck disable=SC2046
+    kill "$ANNOUNCER" $(descendants "$ANNOUNCER") 2>/dev/null || true
+    PIDS="$STANDALONE $(ours)"
     # shellcheck disable=SC2086  # one word per pid
-    kill -TERM -- "-$STANDALONE" $pids 2>/dev/null || true
-    for _ in $(seq 1 $((STOP_GRACE_S * 10))); do
-        alive=$( (ps -o pid= -p "$(echo $pids | tr ' ' ,)" 2>/dev/null || true) | wc -l)
-        [ "$alive" -eq 0 ] && break
-        sleep 0.1
-    done
-    pids="$pids $(descendants "$STANDALONE")"
-    # shellcheck disable=SC2086
-    kill -KILL -- "-$STANDALONE" $pids 2>/dev/null || true
+    kill -TERM -- "-$STANDALONE" $PIDS 2>/dev/null || true
+    if ! wait_gone $(($(date +%s) + STOP_GRACE_S)); then
+        PIDS="$PIDS $(ours)"
+        # shellcheck disable=SC2086
+        kill -KILL -- "-$STANDALONE" $PIDS 2>/dev/null || true
+        wait_gone $(($(date +%s) + 3)) || echo "some Airflow processes did not stop: $PIDS" >&2
+    fi
     wait "$STANDALONE" 2>/dev/null || true
     echo "Airflow stopped"
     exit 0

@@ -59,6 +59,14 @@ def alive(pid: int) -> bool:
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
+def command(pid: int) -> str:
+    """A process's command line ("" once it is gone)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
 def ui_up(url: str) -> bool:
     """Whether the API server answers."""
     try:
@@ -103,13 +111,13 @@ def test_one_signal_stops_every_component_within_budget(
         proc.send_signal(signum)
         proc.wait(timeout=STOP_BUDGET_S + 5)
         stopped_s = time.monotonic() - stop_at
-        left = {pid for pid in started if alive(pid)}
+        left = {pid: command(pid) for pid in started if alive(pid)}
     finally:
         if proc.poll() is None:
             proc.kill()
         log.close()
     output = (tmp_path / "standalone.log").read_text()
     assert stopped_s < STOP_BUDGET_S, (stopped_s, output[-3000:])
-    assert left == set(), (left, output[-3000:])
+    assert left == {}, (left, output[-3000:])
     assert "Airflow stopped" in output
     print(f"stopped in {stopped_s:.1f} s by {signum.name}")
