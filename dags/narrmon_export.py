@@ -43,6 +43,10 @@ DEFAULT_ARGS: dict[str, Any] = {
     start_date=datetime(2026, 1, 1, tzinfo=UTC),
     catchup=False,
     max_active_runs=1,
+    # Unpaused from the start: asset events reach a paused DAG but queue no run, so a
+    # paused export would silently skip the snapshots of every ingest until unpaused.
+    # (Each snapshot is the whole database, so the next run after an unpause catches up.)
+    is_paused_upon_creation=False,
     default_args=DEFAULT_ARGS,
     tags=["narrmon", "export"],
     doc_md=__doc__,
@@ -50,7 +54,7 @@ DEFAULT_ARGS: dict[str, Any] = {
 def narrmon_export() -> None:
     """One snapshot task."""
 
-    @task(task_display_name="snapshot")
+    @task
     def snapshot() -> dict[str, Any]:
         """Write the snapshot of the run's day (its logical date, else when it ran)."""
         from narrmon.settings import load_settings

@@ -1,12 +1,18 @@
-"""Scheduled ingestion: one mapped crawl per enabled source, then gate+load+tag, rollups, health.
+"""Scheduled ingestion: per enabled source a crawl and a load, then rollups and feed health.
 
 Wiring only. Every task imports the core inside its body and calls the same
 ``narrmon.tasks`` functions ``narrmon run`` is built from, so parsing this file
 touches neither the database nor the network and imports nothing heavy.
 
-    prepare ─► source[id]: crawl ─► gate+load+tag ─► rollups ─► feed health
+    prepare ─► source.crawl[id] ─► source.load[id] ─► rollups ─► feed_health
                                                       └─► (asset narrmon_database)
-    any failed source ─► failed sources (fails the run once the others are loaded)
+    any source.crawl or source.load failed ─► a_source_failed (fails the run;
+    skipped when every source went through)
+
+A dead source (crawl process failed, or every feed failed) fails its own
+``source.crawl`` with the cause and retries (2, 4, 8 min); the others go on. Each
+task's log ends with a few summary lines; its full JSON summary is its return value
+(XCom tab).
 """
 
 from __future__ import annotations
@@ -40,7 +46,8 @@ DEFAULT_ARGS: dict[str, Any] = {
     # NARRMON_TASK_RETRIES (every narrmon DAG) overrides; 0 makes a failure final at once.
     "retries": int(os.environ.get("NARRMON_TASK_RETRIES") or "3"),
     # 2 min, 4 min, 8 min: doubling backs off a struggling host or database.
-    "retry_delay": timedelta(minutes=2),
+    # NARRMON_TASK_RETRY_DELAY (seconds) overrides, e.g. for tests of the retries.
+    "retry_delay": timedelta(seconds=float(os.environ.get("NARRMON_TASK_RETRY_DELAY") or "120")),
     "retry_exponential_backoff": 2.0,
     # Never wait longer than a schedule interval between two attempts.
     "max_retry_delay": timedelta(minutes=30),
@@ -64,9 +71,16 @@ def crawl_run_id(airflow_run_id: str) -> str:
     return safe[-_RUN_ID_MAX:]
 
 
+def quiet_task_log() -> None:
+    """Keep third-party INFO out of the task's log; called before the core is imported."""
+    from narrmon.task_logging import quiet_libraries
+
+    quiet_libraries()
+
+
 @dag(
     dag_id="narrmon_ingest",
-    description="Crawl every enabled source, gate+load+tag, rebuild rollups, check feed health.",
+    description="Crawl and load every enabled source, rebuild rollups, check feed health.",
     schedule=SCHEDULE,
     start_date=datetime(2026, 1, 1, tzinfo=UTC),
     catchup=False,
@@ -81,33 +95,34 @@ def crawl_run_id(airflow_run_id: str) -> str:
 def narrmon_ingest() -> None:
     """The ingestion cycle as Airflow tasks (see the module docstring)."""
 
-    @task(task_display_name="prepare: sync schema and sources")
+    @task(show_return_value_in_logs=False)  # the XCom tab shows the list
     def prepare() -> list[str]:
         """Upgrade the schema, sync sources and taxonomy; list the enabled sources."""
+        quiet_task_log()
         from narrmon import tasks
 
         return tasks.prepare()
 
     @task(
-        task_display_name="crawl",
+        # The log ends with a short summary; the full JSON is the XCom, not a log line.
+        show_return_value_in_logs=False,
         max_active_tis_per_dagrun=CRAWL_CONCURRENCY,
         execution_timeout=CRAWL_TASK_TIMEOUT,
         map_index_template="{{ source_id }}",
     )
     def crawl(source_id: str) -> dict[str, Any]:
-        """Crawl one source in its own process; fails alone when that source is broken."""
+        """Crawl one source in its own process; fails alone, with the cause, when it is dead."""
+        quiet_task_log()
         from narrmon import tasks
 
         context: Any = get_current_context()
         context["source_id"] = source_id  # names the mapped instance in the UI
         return tasks.crawl(source_id, crawl_run_id(context["run_id"]))
 
-    @task(
-        task_display_name="gate+load+tag",
-        map_index_template="{{ source_id }}",
-    )
-    def ingest(crawled: dict[str, Any]) -> dict[str, Any]:
+    @task(map_index_template="{{ source_id }}", show_return_value_in_logs=False)
+    def load(crawled: dict[str, Any]) -> dict[str, Any]:
         """Extract, quality-gate, load and tag one source's crawl, one transaction per batch."""
+        quiet_task_log()
         from narrmon import tasks
 
         context: Any = get_current_context()
@@ -115,20 +130,22 @@ def narrmon_ingest() -> None:
         return tasks.ingest(crawled)
 
     @task(
-        task_display_name="rollups",
         trigger_rule=TriggerRule.ALL_DONE,
         outlets=[NARRMON_DATABASE],
     )
     def rollups(summaries: list[dict[str, Any] | None]) -> int:
         """Rebuild the rollups of the days the sources that did load touched."""
+        quiet_task_log()
         from narrmon import tasks
 
         return tasks.rollups([s for s in summaries if s])
 
-    @task(task_display_name="feed health", trigger_rule=TriggerRule.ALL_DONE)
-    def health() -> dict[str, Any]:
+    @task(trigger_rule=TriggerRule.ALL_DONE)
+    def feed_health() -> dict[str, Any]:
         """Build the quality Data Docs and judge feed health; fail (no retry) when unhealthy."""
         from airflow.sdk.exceptions import AirflowFailException
+
+        quiet_task_log()
 
         from narrmon import tasks
         from narrmon.errors import NarrmonError
@@ -138,12 +155,17 @@ def narrmon_ingest() -> None:
         except NarrmonError as exc:  # an unhealthy source: retrying changes nothing
             raise AirflowFailException(str(exc)) from exc
 
-    @task(task_display_name="failed sources", trigger_rule=TriggerRule.ONE_FAILED, retries=0)
-    def failed_sources() -> None:
-        """Fail the run when any source's crawl or load failed (runs only then)."""
+    @task(trigger_rule=TriggerRule.ONE_FAILED, retries=0)
+    def a_source_failed() -> None:
+        """Runs only when a source's crawl or load failed (after its retries): fails the run.
+
+        Skipped on a run where every source went through.
+        """
         from airflow.sdk.exceptions import AirflowFailException
 
-        raise AirflowFailException("at least one source failed: see the failed crawl tasks")
+        raise AirflowFailException(
+            "a source failed: its red source.crawl (or source.load) instance says why"
+        )
 
     @task_group(group_id="source")
     def per_source(source_id: str) -> Any:
@@ -153,12 +175,12 @@ def narrmon_ingest() -> None:
         marks the whole unexpanded ``ingest`` upstream_failed, for every source.)
         """
         crawled: Any = crawl(source_id)  # an XComArg at parse time
-        return ingest(crawled)
+        return load(crawled)
 
     # An XComArg stands in for the summaries at run time (Any: its static type differs).
     summaries: Any = per_source.expand(source_id=prepare())
-    rollups(summaries) >> health()
-    summaries >> failed_sources()
+    rollups(summaries) >> feed_health()
+    summaries >> a_source_failed()
 
 
 narrmon_ingest()

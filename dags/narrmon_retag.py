@@ -52,7 +52,7 @@ DEFAULT_ARGS: dict[str, Any] = {
 def narrmon_retag() -> None:
     """One retag task."""
 
-    @task(task_display_name="retag")
+    @task
     def retag() -> dict[str, Any]:
         """Re-tag the selected articles with the current taxonomy."""
         from narrmon import tasks

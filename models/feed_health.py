@@ -18,6 +18,9 @@ from sqlalchemy.orm import Session
 
 from models.schema import Article, CrawlRun, FeedState, QuarantineItem
 
+# The feed-state status of a feed no longer listed in the sources file (models.store).
+FEED_RETIRED = "retired"
+
 # Statuses of a feed's last check that count as working (see models.store).
 FEED_OK = ("ok", "not_modified")
 # Quarantine-table status of a URL the crawler refused on purpose (robots.txt, off-site).
@@ -124,9 +127,11 @@ def window_counts(session: Session, since: datetime) -> dict[str, WindowCounts]:
 
 
 def feed_states(session: Session) -> dict[str, tuple[int, int, list[str]]]:
-    """Per source: (feeds, failing feeds, their last errors)."""
+    """Per source: (feeds, failing feeds, their last errors); retired feeds (no longer in the
+    sources file) are kept for history but left out."""
     out: dict[str, tuple[int, int, list[str]]] = {}
-    for state in session.scalars(select(FeedState)):
+    live = FeedState.last_status.is_distinct_from(FEED_RETIRED)
+    for state in session.scalars(select(FeedState).where(live)):
         total, failing, errors = out.get(state.source_id, (0, 0, []))
         total += 1
         if state.last_status not in FEED_OK:

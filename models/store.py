@@ -15,6 +15,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from models.feed_health import FEED_RETIRED as FEED_RETIRED  # one definition, re-exported
 from models.records import ArticleRecord, QuarantineRecord, SourceRecord, TagRecord
 from models.schema import Article, FeedState, Narrative, NarrativeTag, QuarantineItem, Source
 from models.stories import replace_story_keys
@@ -347,6 +348,29 @@ def feed_validators(session: Session, source_id: str) -> dict[str, dict[str, str
         row.feed_url: {"etag": row.etag, "last_modified": row.last_modified}
         for row in session.scalars(select(FeedState).where(FeedState.source_id == source_id))
     }
+
+
+
+def retire_unlisted_feeds(session: Session, source_id: str, keep: Iterable[str]) -> int:
+    """Retire the source's feeds not in ``keep``; returns how many were retired now.
+
+    ``keep`` is the feeds the sources file lists plus those the last crawl reported
+    (child sitemaps of a listed index are found by crawling, never listed). A retired
+    feed that is listed or reported again is revived by :func:`record_feed_states`.
+    """
+    kept = set(keep)
+    rows = session.scalars(
+        select(FeedState).where(
+            FeedState.source_id == source_id,
+            FeedState.last_status.is_distinct_from(FEED_RETIRED),
+        )
+    )
+    retired = 0
+    for state in rows:
+        if state.feed_url not in kept:
+            state.last_status = FEED_RETIRED
+            retired += 1
+    return retired
 
 
 def record_feed_states(

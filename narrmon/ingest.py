@@ -246,6 +246,7 @@ class SourceIngest:
         with self.lock(), self.factory.begin() as session:
             record_fetch_failures(session, self.source, failures, self.run_id, summary)
             store.record_feed_states(session, self.source.id, feeds)
+            store.retire_unlisted_feeds(session, self.source.id, listed_feeds(self.source, feeds))
         summary.ingest_seconds = time.perf_counter() - self.started
         summary.batch_checks = batch_checks(
             source_id=self.source.id,
@@ -276,6 +277,11 @@ class SourceIngest:
             deadline = f"stopped at its crawl deadline after {seconds:.0f} s"
             summary.error_message = "; ".join(filter(None, [deadline, summary.error_message]))
         return summary
+
+
+def listed_feeds(source: SourceConfig, reported: Iterable[dict[str, Any]]) -> set[str]:
+    """The source's live feeds: those its config lists and those its crawl reported."""
+    return {f.url for f in source.feeds} | {str(f["feed_url"]) for f in reported}
 
 
 def ingest_crawl(

@@ -100,6 +100,11 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         "Airflow: retries per task; default 3 for ingest, 2 for export, 1 for retag.",
     ),
+    Setting(
+        "NARRMON_TASK_RETRY_DELAY",
+        "120",
+        "Airflow: seconds before narrmon_ingest's first retry (doubling after).",
+    ),
 )
 
 

@@ -6,6 +6,7 @@
 #   NARRMON_SOURCES=config/demo-sources.yaml make airflow
 # Everything lives under $NARRMON_DATA_DIR (default ./data): narrmon.sqlite3, archive/,
 # exports/, and airflow/ (AIRFLOW_HOME: airflow.db, logs, the password file).
+# One Ctrl-C (or SIGTERM) stops every component within AIRFLOW_STOP_GRACE_S (8) s + ~1 s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -57,8 +58,10 @@ announce() {
             "$(dirname "$AIRFLOW_BIN")/python" -c 'import json, sys
 for user, password in json.load(open(sys.argv[1])).items():
     print(f"   user {user}   password {password}")' "$PASSWORDS"
-            echo " DAGs: narrmon_ingest, narrmon_export, narrmon_retag (paused; unpause"
-            echo " in the UI or: AIRFLOW_HOME=$AIRFLOW_HOME $AIRFLOW_BIN dags unpause narrmon_ingest)"
+            echo " DAGs: narrmon_ingest starts paused: unpause it in the UI or with"
+            echo "   AIRFLOW_HOME=$AIRFLOW_HOME $AIRFLOW_BIN dags unpause narrmon_ingest"
+            echo " narrmon_export runs after every ingest (created unpaused; if you paused it,"
+            echo "   unpause it the same way); narrmon_retag is run by hand (Trigger)."
             echo " narrmon database: ${NARRMON_DATABASE_URL:-sqlite:///$NARRMON_DATA_DIR/narrmon.sqlite3}"
             echo "================================================================"
             return 0
@@ -68,8 +71,81 @@ for user, password in json.load(open(sys.argv[1])).items():
     echo "airflow standalone: the UI did not come up on $URL within 10 minutes" >&2
 }
 
+# Seconds the components get to exit on SIGTERM before they are killed: standalone's
+# own shutdown waits >90 s on its components; an operator's Ctrl-C should not. Eight
+# leaves room in the 15 s budget for the kill and the clean-up on a loaded machine
+# (the api-server alone takes ~7 s to drain).
+STOP_GRACE_S=${AIRFLOW_STOP_GRACE_S:-8}
+PIDS=""
+
+descendants() {
+    # Every process under $1 (ps only: pstree is not everywhere).
+    local child
+    for child in $(ps -o pid= --ppid "$1" 2>/dev/null); do
+        echo "$child"
+        descendants "$child"
+    done
+}
+
+ours() {
+    # Every process of standalone's session, and every process under it: a component
+    # may respawn a worker while stopping, or leave an orphan that init adopted.
+    (ps -o pid= -s "$STANDALONE" 2>/dev/null || true) | tr -d ' '
+    descendants "$STANDALONE"
+}
+
+alive() {
+    # How many of the given pids still run (zombies count as gone).
+    local pid n=0
+    for pid in "$@"; do
+        case "$(ps -o stat= -p "$pid" 2>/dev/null)" in
+            "" | Z*) ;;
+            *) n=$((n + 1)) ;;
+        esac
+    done
+    echo "$n"
+}
+
+wait_gone() {
+    # Wait until none of our processes runs, or the deadline ($1, epoch seconds).
+    while [ "$(date +%s)" -lt "$1" ]; do
+        # shellcheck disable=SC2046
+        [ "$(alive $(ours) $PIDS)" -eq 0 ] && return 0
+        sleep 0.2
+    done
+    return 1
+}
+
+stop() {
+    # One Ctrl-C or SIGTERM: SIGTERM to standalone's process group and session and to
+    # every process under it, SIGKILL to what is left after the grace.
+    trap '' INT TERM
+    echo
+    echo "stopping Airflow (up to ${STOP_GRACE_S} s) ..."
+    # The announcer too, with whatever it runs (a sleep, curl): nothing may outlive us.
+    # shellcheck disable=SC2046
+    kill "$ANNOUNCER" $(descendants "$ANNOUNCER") 2>/dev/null || true
+    PIDS="$STANDALONE $(ours)"
+    # shellcheck disable=SC2086  # one word per pid
+    kill -TERM -- "-$STANDALONE" $PIDS 2>/dev/null || true
+    if ! wait_gone $(($(date +%s) + STOP_GRACE_S)); then
+        PIDS="$PIDS $(ours)"
+        # shellcheck disable=SC2086
+        kill -KILL -- "-$STANDALONE" $PIDS 2>/dev/null || true
+        wait_gone $(($(date +%s) + 3)) || echo "some Airflow processes did not stop: $PIDS" >&2
+    fi
+    wait "$STANDALONE" 2>/dev/null || true
+    echo "Airflow stopped"
+    exit 0
+}
+
 echo "AIRFLOW_HOME=$AIRFLOW_HOME  DAGs: $AIRFLOW__CORE__DAGS_FOLDER  UI: $URL"
 announce &
 ANNOUNCER=$!
+# A session of its own: the terminal's Ctrl-C reaches this script only, which then
+# stops the whole group (standalone alone would wait minutes on its components).
+setsid "$AIRFLOW_BIN" standalone &
+STANDALONE=$!
+trap stop INT TERM
 trap 'kill "$ANNOUNCER" 2>/dev/null || true' EXIT
-"$AIRFLOW_BIN" standalone
+wait "$STANDALONE"

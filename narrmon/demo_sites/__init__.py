@@ -6,7 +6,13 @@ imports nothing else from the project.
 
 from narrmon.demo_sites.generate import SiteManifest, generate_sites, render_sources
 from narrmon.demo_sites.outlets import OFFSITE_ID, OUTLET_IDS, OUTLETS
-from narrmon.demo_sites.server import RequestRecord, SiteServer, serve_sites
+from narrmon.demo_sites.server import (
+    RequestRecord,
+    SiteServer,
+    serve_sites,
+    unreachable_source,
+    unused_port,
+)
 
 __all__ = [
     "OFFSITE_ID",
@@ -18,4 +24,6 @@ __all__ = [
     "generate_sites",
     "render_sources",
     "serve_sites",
+    "unreachable_source",
+    "unused_port",
 ]

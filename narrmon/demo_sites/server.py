@@ -352,3 +352,25 @@ class SiteServer:
 def serve_sites(root_dir: str | Path, host: str = "127.0.0.1", port: int = 0) -> SiteServer:
     """Serve a generated root; ``port=0`` picks free ports, else outlet i is on port+i."""
     return SiteServer(root_dir, host, port)
+
+
+def unused_port() -> int:
+    """A loopback port nothing listens on right now (connecting to it is refused)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def unreachable_source(source_id: str) -> dict[str, Any]:
+    """A sources-file entry for an outlet that is down: its feed's port refuses connections."""
+    origin = f"http://127.0.0.1:{unused_port()}"
+    return {
+        "id": source_id,
+        "name": "Outlet that is down",
+        "homepage": origin + "/",
+        "feeds": [{"type": "rss", "url": f"{origin}/feed.xml"}],
+        "language": "en",
+        "country": "GB",
+        "media_type": "blog",
+        "politeness": {"delay": 0, "concurrency": 1},
+    }

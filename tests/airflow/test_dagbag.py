@@ -43,6 +43,8 @@ from airflow.dag_processing.dagbag import DagBag
 def task_info(t):
     return {
         "task_id": t.task_id,
+        "label": t.task_display_name,
+        "retry_delay": t.retry_delay.total_seconds(),
         "retries": t.retries,
         "retry_exponential_backoff": t.retry_exponential_backoff,
         "execution_timeout": t.execution_timeout.total_seconds() if t.execution_timeout else None,
@@ -77,6 +79,7 @@ for overrides in json.loads(sys.argv[2]):  # one DagBag per environment to try
                 "catchup": d.catchup,
                 "max_active_runs": d.max_active_runs,
                 "params": sorted(d.params.keys()),
+                "paused_at_creation": d.is_paused_upon_creation,
                 "tasks": {t.task_id: task_info(t) for t in d.tasks},
             }
             for d in bag.dags.values()
@@ -90,6 +93,7 @@ OVERRIDES = {
     "NARRMON_CRAWL_CONCURRENCY": "2",
     "NARRMON_EXPORT_SCHEDULE": "@daily",
     "NARRMON_TASK_RETRIES": "0",
+    "NARRMON_TASK_RETRY_DELAY": "5",
 }
 
 
@@ -144,7 +148,7 @@ def test_tags_retries_backoff_and_timeouts_everywhere(bag: dict[str, Any]) -> No
         for task_id, t in dag["tasks"].items():
             where = f"{dag_id}.{task_id}"
             assert t["execution_timeout"], where
-            if task_id != "failed_sources":  # it only exists to fail the run
+            if task_id != "a_source_failed":  # it only exists to fail the run
                 assert t["retries"] >= 1, where
                 assert t["retry_exponential_backoff"] >= 2.0, where
 
@@ -156,25 +160,36 @@ def test_ingest_is_mapped_per_source_and_failures_stay_local(bag: dict[str, Any]
     assert set(tasks) == {
         "prepare",
         "source.crawl",
-        "source.ingest",
+        "source.load",
         "rollups",
-        "health",
-        "failed_sources",
+        "feed_health",
+        "a_source_failed",
     }
-    assert {t["retries"] for n, t in tasks.items() if n != "failed_sources"} == {3}
+    assert {t["retries"] for n, t in tasks.items() if n != "a_source_failed"} == {3}
+    assert {t["retry_delay"] for n, t in tasks.items() if n != "a_source_failed"} == {120.0}
     crawl = tasks["source.crawl"]
     assert crawl["mapped"] and crawl["max_active_tis_per_dagrun"] == 4
     assert crawl["upstream"] == ["prepare"]
-    assert tasks["source.ingest"]["upstream"] == ["source.crawl"]
+    assert tasks["source.load"]["upstream"] == ["source.crawl"]
     # One failed source must not block the others' rollups, and the run still fails.
     assert tasks["rollups"]["trigger_rule"] == "all_done"
     assert tasks["rollups"]["outlets"] == ["narrmon://database/"]
-    assert tasks["health"]["trigger_rule"] == "all_done"
-    assert tasks["failed_sources"]["trigger_rule"] == "one_failed"
+    assert tasks["feed_health"]["trigger_rule"] == "all_done"
+    assert tasks["a_source_failed"]["trigger_rule"] == "one_failed"
+
+
+def test_labels_are_the_task_ids(bag: dict[str, Any]) -> None:
+    """The grid shows the names the docs use: no display name differs from its id."""
+    for dag in bag["dags"].values():
+        for task_id, t in dag["tasks"].items():
+            assert t["label"] == task_id, task_id
 
 
 def test_export_is_asset_scheduled_and_retag_manual(bag: dict[str, Any]) -> None:
     assert bag["dags"]["narrmon_export"]["schedule"] == ["narrmon://database/"]
+    # Asset events queue no run of a paused DAG: the export starts unpaused.
+    assert bag["dags"]["narrmon_export"]["paused_at_creation"] is False
+    assert bag["dags"]["narrmon_ingest"]["paused_at_creation"] is not False
     retag = bag["dags"]["narrmon_retag"]
     assert retag["schedule"] is None
     assert retag["params"] == ["since", "source_ids"]
@@ -189,3 +204,4 @@ def test_schedule_and_crawl_cap_come_from_the_environment(bags: list[dict[str, A
     assert bag["dags"]["narrmon_export"]["schedule"] == "@daily"
     retries = {t["retries"] for d in bag["dags"].values() for t in d["tasks"].values()}
     assert retries == {0}  # NARRMON_TASK_RETRIES, in every DAG
+    assert {t["retry_delay"] for t in ingest["tasks"].values()} == {5.0}

@@ -14,29 +14,31 @@ from pathlib import Path
 
 import pytest
 import yaml
+from sqlalchemy import select
 
-from narrmon.demo_sites import SiteManifest, SiteServer
+from models.db import make_engine
+from models.schema import CrawlRun
+from narrmon.demo_sites import SiteManifest, SiteServer, unreachable_source
 from narrmon.settings import Settings
-from tests.airflow.helpers import OUTLETS, airflow_env, assert_stored, run_airflow, tail
+from tests.airflow.helpers import (
+    OUTLETS,
+    airflow_env,
+    assert_stored,
+    run_airflow,
+    tail,
+)
 
 pytestmark = pytest.mark.slow
 
-BROKEN = "demo-broken"
-# The broken source's crawl process is stopped after this many seconds; the good ones
-# take ~5 s on loopback (up to ~10 s on two busy cores).
-BROKEN_CRAWL_TIMEOUT_S = 25
-# Its feed answers only after this long: past the crawl timeout, so the crawl fails.
-BROKEN_SLEEP_S = 45
-
 
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
-def test_dags_test_ingest_stores_the_fixture_outlets(
+def test_dags_test_ingest_over_healthy_outlets_is_green(
     fixture_sites: tuple[SiteManifest, SiteServer],
     settings: Settings,
     airflow_pg: tuple[Path, str],
     tmp_path: Path,
 ) -> None:
-    """PostgreSQL as Airflow's metadata database and the narrmon database."""
+    """PostgreSQL as Airflow's metadata database and the narrmon database; all healthy."""
     manifest, server = fixture_sites
     home, sql_conn = airflow_pg
     sources = server.write_sources(tmp_path / "sources.yaml")
@@ -46,33 +48,29 @@ def test_dags_test_ingest_stores_the_fixture_outlets(
     proc = run_airflow("dags", "test", "narrmon_ingest", env=env)
     elapsed = time.monotonic() - started
     assert proc.returncode == 0, tail(proc)
-    assert "state=success" in proc.stdout + proc.stderr, tail(proc)
+    assert "state=success" in proc.stdout + proc.stderr, tail(proc)  # a green run
     assert_stored(settings, manifest, server)
+    assert_quiet_summaries(proc.stdout + proc.stderr, [f"demo-{o}" for o in OUTLETS])
     print(json.dumps({"backend": "postgresql", "dags_test_seconds": round(elapsed, 1)}))
 
 
-def with_broken_source(sources: Path, server: SiteServer) -> Path:
-    """Add a source whose only feed never answers in time: its crawl process times out."""
+DEAD = "demo-dead"
+# The dead source's crawl is retried once, a second after it failed: the DAG's real
+# backoff (2, 4, 8 min) would keep the test waiting for a quarter of an hour.
+DEAD_RETRIES = 1
+DEAD_RETRY_DELAY_S = 1
+
+
+def with_dead_source(sources: Path) -> Path:
+    """Add a source whose outlet is down: its only feed's port refuses connections."""
     data = yaml.safe_load(sources.read_text(encoding="utf-8"))
-    origin = server.origin(OUTLETS[0])
-    data["sources"].append(
-        {
-            "id": BROKEN,
-            "name": "Broken Feed",
-            "homepage": origin + "/",
-            "feeds": [{"type": "rss", "url": f"{origin}/_fault/slow?s={BROKEN_SLEEP_S}"}],
-            "language": "en",
-            "country": "GB",
-            "media_type": "blog",
-            "politeness": {"delay": 0, "concurrency": 1},
-        }
-    )
+    data["sources"].append(unreachable_source(DEAD))
     sources.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return sources
 
 
-def task_states(airflow_db: str) -> dict[tuple[str, str], str]:
-    """(task id, source id or "-1") -> state, from Airflow's SQLite database.
+def task_instances(airflow_db: str) -> dict[tuple[str, str], tuple[str, int]]:
+    """(task id, source id or "-1") -> (state, try number), from Airflow's SQLite database.
 
     A mapped instance is named by its crawl's rendered map index (the source id): an
     instance that never ran has no rendered name of its own.
@@ -80,55 +78,88 @@ def task_states(airflow_db: str) -> dict[tuple[str, str], str]:
     path = airflow_db.removeprefix("sqlite:///")
     with closing(sqlite3.connect(path)) as conn:
         rows = conn.execute(
-            "SELECT task_id, map_index, rendered_map_index, state "
+            "SELECT task_id, map_index, rendered_map_index, state, try_number "
             "FROM task_instance WHERE dag_id = 'narrmon_ingest'"
         ).fetchall()
-    names = {index: name for task, index, name, _ in rows if task == "source.crawl" and name}
-    return {(task, names.get(index, str(index))): state for task, index, _, state in rows}
+    names = {index: name for task, index, name, _, _ in rows if task == "source.crawl" and name}
+    return {(task, names.get(i, str(i))): (state, tries) for task, i, _, state, tries in rows}
+
+
+def crawl_run_of(settings: Settings, source_id: str) -> tuple[str, str | None]:
+    """(status, error message) of the source's crawl run."""
+    engine = make_engine(settings.database_url)
+    try:
+        with engine.connect() as conn:
+            row = conn.execute(
+                select(CrawlRun.status, CrawlRun.error_message).where(
+                    CrawlRun.source_id == source_id
+                )
+            ).one()
+    finally:
+        engine.dispose()
+    return str(row.status), row.error_message
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-def test_dags_test_on_sqlite_stores_the_outlets_and_a_broken_source_fails_alone(
+def test_dags_test_on_sqlite_a_dead_outlet_fails_its_crawl_with_the_cause_and_retries(
     fixture_sites: tuple[SiteManifest, SiteServer],
     settings: Settings,
     airflow_sqlite: tuple[Path, str],
     tmp_path: Path,
 ) -> None:
-    """SQLite for both databases; one extra source is broken and fails alone.
+    """SQLite for both databases; one extra source's outlet is down (port closed).
 
-    Its crawl task fails (no retries here), its load is upstream_failed, every other
-    source is crawled and stored, the rollups run, and `failed_sources` fails the run.
-    Then the export and retag DAGs run on the database just filled.
+    Its crawl task fails with the cause (connection refused) after one retry, its load
+    is upstream_failed; every task of the live sources succeeds, the rollups run, and
+    `a_source_failed` fails the run. Then the export and retag DAGs run on the database
+    just filled.
     """
     manifest, server = fixture_sites
     home, sql_conn = airflow_sqlite
-    sources = with_broken_source(server.write_sources(tmp_path / "sources.yaml"), server)
+    sources = with_dead_source(server.write_sources(tmp_path / "sources.yaml"))
     env = airflow_env(
         home,
         sql_conn,
         NARRMON_SOURCES=str(sources),
-        NARRMON_TASK_RETRIES="0",
-        NARRMON_CRAWL_TIMEOUT=str(BROKEN_CRAWL_TIMEOUT_S),
+        NARRMON_TASK_RETRIES=str(DEAD_RETRIES),
+        NARRMON_TASK_RETRY_DELAY=str(DEAD_RETRY_DELAY_S),
     )
 
     started = time.monotonic()
     proc = run_airflow("dags", "test", "narrmon_ingest", env=env)
     elapsed = time.monotonic() - started
+    output = proc.stdout + proc.stderr
     assert proc.returncode != 0, tail(proc)  # the run is failed, on purpose
-    states = task_states(sql_conn)
-    good = [f"demo-{o['id']}" for o in manifest.outlets]
-    assert states[("source.crawl", BROKEN)] == "failed", states
-    assert states[("source.ingest", BROKEN)] == "upstream_failed", states
-    for source_id in good:
-        assert states[("source.crawl", source_id)] == "success", states
-        assert states[("source.ingest", source_id)] == "success", states
-    assert states[("rollups", "-1")] == "success", states
-    assert states[("failed_sources", "-1")] == "failed", states
-    assert "crawl of demo-broken failed" in proc.stdout + proc.stderr, tail(proc)
-    assert_stored(settings, manifest, server, ignore=(BROKEN,))
+    tis = task_instances(sql_conn)
+    live = [f"demo-{o['id']}" for o in manifest.outlets]
+    assert tis[("source.crawl", DEAD)] == ("failed", 1 + DEAD_RETRIES), tis
+    assert tis[("source.load", DEAD)][0] == "upstream_failed", tis
+    for source_id in live:
+        assert tis[("source.crawl", source_id)] == ("success", 1), tis
+        assert tis[("source.load", source_id)] == ("success", 1), tis
+    assert tis[("prepare", "-1")][0] == "success", tis
+    assert tis[("rollups", "-1")][0] == "success", tis
+    assert tis[("a_source_failed", "-1")][0] == "failed", tis
+    # The cause is the failure message, and the database knows it too.
+    assert f"every feed of {DEAD} failed (connection_error):" in output, tail(proc)
+    assert "Connection refused" in output, tail(proc)
+    status, message = crawl_run_of(settings, DEAD)
+    assert status == "failed" and message and f"every feed of {DEAD} failed" in message
+    assert_stored(settings, manifest, server, ignore=(DEAD,))
+    assert_quiet_summaries(output, live)
 
     timings = {"ingest": round(elapsed, 1)} | run_export_and_retag(env, settings)
     print(json.dumps({"backend": "sqlite", "dags_test_seconds": timings}))
+
+
+def assert_quiet_summaries(output: str, live: list[str]) -> None:
+    """Each live source's crawl and load end with their summary; no library INFO noise."""
+    for source_id in live:
+        assert f"crawl of {source_id}: " in output, output[-6000:]
+        assert f"load of {source_id}: ok" in output, output[-6000:]
+    assert "Skipping registering function" not in output
+    assert "Running upgrade" not in output  # alembic's INFO per migration step
+    assert "crawl_seconds" not in output  # the JSON summary is the XCom, not a log line
 
 
 def run_export_and_retag(env: dict[str, str], settings: Settings) -> dict[str, float]:
