@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session
 
-from models import queries
+from models import now_vs_usual, queries
 from models.queries import DashboardFilter, FilterOptions, Grain
 
 # Read-only override: point the dashboards at a database role that can only SELECT.
@@ -94,6 +94,16 @@ def trend(url: str, flt: DashboardFilter, grain: Grain) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def change_drivers(
+    url: str, flt: DashboardFilter, period: date, grain: Grain, narrative_ids: tuple[str, ...]
+) -> dict[str, str]:
+    """Cached :func:`models.now_vs_usual.change_drivers`."""
+    return run_query(
+        url, lambda s: now_vs_usual.change_drivers(s, flt, period, grain, narrative_ids)
+    )
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def breakdown(
     url: str, narrative_id: str, flt: DashboardFilter, by: queries.Dimension, grain: Grain
 ) -> pd.DataFrame:
@@ -139,7 +149,15 @@ def export_count(url: str, eflt: Any) -> int:
 
 # --------------------------------------------------------------------------- filters
 
-FILTER_KEYS = ("f_range", "f_narratives", "f_sources", "f_media", "f_countries", "f_languages")
+FILTER_KEYS = (
+    "f_range",
+    "f_narratives",
+    "f_stances",
+    "f_sources",
+    "f_media",
+    "f_countries",
+    "f_languages",
+)
 
 
 def filter_sidebar(options: FilterOptions) -> None:
@@ -161,6 +179,15 @@ def filter_sidebar(options: FilterOptions) -> None:
         format_func=lambda i: labels.get(i, i),
         key="f_narratives",
         placeholder="All narratives",
+    )
+    side.multiselect(
+        "Stance",
+        list(queries.STANCES),
+        format_func=lambda s: queries.STANCE_LABELS.get(s, s),
+        key="f_stances",
+        placeholder="All stances",
+        help="Count only tags whose article promotes, reports or disputes the narrative. "
+        "Shares keep all monitored articles as the denominator.",
     )
     names = {s.id: s.name for s in options.sources}
     side.multiselect(
@@ -196,6 +223,7 @@ def current_filter() -> DashboardFilter:
         media_types=tuple(state.get("f_media") or ()),
         countries=tuple(state.get("f_countries") or ()),
         languages=tuple(state.get("f_languages") or ()),
+        stances=tuple(state.get("f_stances") or ()),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.express as px
 import streamlit as st
 
-from dashboards import common, safe
+from dashboards import common, palette, safe
 from models import queries
 
 DIMENSIONS: dict[str, queries.Dimension] = {
@@ -13,6 +13,7 @@ DIMENSIONS: dict[str, queries.Dimension] = {
     "Media type": "media_type",
     "Language": "language",
     "Country": "country",
+    "Stance": "stance",
 }
 
 
@@ -26,6 +27,7 @@ def main() -> None:
     options = common.filter_options(url)
     labels = {n.id: n.label for n in options.narratives}
     sides = {n.id: n.side for n in options.narratives}
+    definitions = {n.id: n.definition for n in options.narratives}
     choices = list(flt.narratives) or list(labels)
     wanted = st.query_params.get("narrative")
     index = choices.index(wanted) if wanted in choices else 0
@@ -40,6 +42,8 @@ def main() -> None:
         f"{queries.SIDE_LABELS.get(sides.get(narrative_id, ''), 'Unknown side')} narrative "
         f"`{narrative_id}`"
     )
+    if definitions.get(narrative_id):
+        st.markdown(f"**What is counted:** {safe.md_text(definitions[narrative_id])}")
 
     left, right = st.columns(2)
     dim_label = left.radio("Break down by", list(DIMENSIONS), horizontal=True, key="detail_by")
@@ -56,18 +60,21 @@ def main() -> None:
     if frame.empty:
         common.nothing_matches()
         return
+    colours = palette.STANCE_COLOURS if by == "stance" else None
     fig = px.bar(
         frame,
         x="period",
         y="articles",
         color=by,
-        labels={"period": "", "articles": "articles", by: dim_label},
+        color_discrete_map=colours,
+        category_orders={"stance": list(queries.STANCES)} if by == "stance" else None,
+        labels={"period": f"period start ({grain}, UTC)", "articles": "articles", by: dim_label},
     )
     fig.update_layout(height=420, margin={"t": 10}, bargap=0.1)
     st.plotly_chart(fig, key="detail_chart")
 
     left, right = st.columns(2)
-    left.subheader("Top outlets")
+    left.subheader("Top outlets, by stance")
     left.dataframe(
         common.top_outlets(url, narrative_id, flt),
         hide_index=True,
@@ -77,6 +84,10 @@ def main() -> None:
             )
         },
         key="top_outlets",
+    )
+    left.caption(
+        "promotes / reports / disputes: the outlet's articles by stance, so outlets that "
+        "debunk the narrative are told apart from those that push it."
     )
     right.subheader("Co-occurring narratives")
     co = common.co_occurring(url, narrative_id, flt)

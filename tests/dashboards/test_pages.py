@@ -54,6 +54,30 @@ def trace_names(spec: dict[str, Any]) -> set[str]:
     return {t.get("name") for t in spec["data"]} - {"spike vs rolling baseline"}
 
 
+def table_with(at: AppTest, column: str) -> Any:
+    """The first dataframe on the page that has ``column``."""
+    found = [d.value for d in at.dataframe if column in d.value.columns]
+    assert found, f"no table with a {column!r} column"
+    return found[0]
+
+
+def numbers(values: Any) -> list[float]:
+    """A trace's x or y as numbers (Plotly writes numeric arrays as base64 ``bdata``)."""
+    if isinstance(values, dict) and "bdata" in values:
+        import base64
+
+        import numpy as np
+
+        raw = np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"])
+        return [float(v) for v in raw]
+    return [float(v) for v in values]
+
+
+def first_line(spec: dict[str, Any]) -> dict[str, Any]:
+    """The first line trace (not a spike marker) of a figure."""
+    return next(t for t in spec["data"] if t.get("mode") == "lines")
+
+
 def rerun(at: AppTest) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
@@ -70,7 +94,37 @@ def test_trends_charts_every_narrative(seeded: Session) -> None:
     assert trace_names(chart(at, "side_chart")) == {"Kremlin-side", "Counter-narrative"}
     monitored = at.metric[0]
     assert monitored.label == "Monitored articles" and monitored.value == f"{SEED_ARTICLES:,}"
-    assert "Share = the narrative's articles / all monitored articles" in at.caption[0].value
+    assert any("Share = the narrative's articles / all monitored" in c.value for c in at.caption)
+    assert any("Dates are UTC" in c.value for c in at.caption)
+
+
+def test_trends_now_vs_usual(seeded: Session) -> None:
+    at = open_app()
+    now = table_with(at, "outlets driving it")
+    assert set(now["narrative"]) == LABELS
+    assert set(now["status"]) <= {"usual", "above usual", "below usual", "no baseline yet"}
+    assert now["usual (mean)"].notna().all()
+    assert any("Latest complete week: 17 Feb 2025 (UTC)" in c.value for c in at.caption)
+    # The seed ends on Saturday 1 March: that week is incomplete and shown apart.
+    assert now["current period so far (incomplete)"].notna().all()
+    at.date_input(key="f_range").set_value((date(2025, 2, 10), date(2025, 3, 1)))
+    rerun(at)
+    narrowed = table_with(at, "outlets driving it")
+    assert narrowed["usual (mean)"].notna().all()  # baseline read from before the range
+
+
+def test_trends_stance_split_and_advancing_sides(seeded: Session) -> None:
+    at = open_app()
+    stance = chart(at, "stance_chart")
+    assert {t["name"] for t in stance["data"]} == {"Promotes", "Reports", "Disputes"}
+    sides_all = sum(sum(numbers(t["y"])) for t in chart(at, "side_chart")["data"])
+    at.multiselect(key="f_stances").set_value(["disputes"])
+    rerun(at)
+    stance = chart(at, "stance_chart")
+    assert {t["name"] for t in stance["data"]} == {"Disputes"}
+    # Rebuttals never count as advancing a side: nothing promotes under this filter.
+    assert sum(sum(numbers(t["y"])) for t in chart(at, "side_chart")["data"]) == 0 < sides_all
+    assert any("Stances counted: Disputes" in c.value for c in at.caption)
 
 
 def test_trends_filters_change_the_chart(seeded: Session) -> None:
@@ -154,6 +208,34 @@ def test_narrative_detail_breakdowns_and_evidence(seeded: Session) -> None:
     assert "<img" not in body and "<script" not in body
     assert "<mark>" in body
     assert 'href="https://outlet00.example/news/hostile"' in body
+
+
+def test_narrative_detail_stance_breakdown_and_definition(seeded: Session) -> None:
+    from models import store
+
+    store.sync_narratives(
+        seeded,
+        [
+            {
+                "id": "broken-promise",
+                "side": "kremlin",
+                "label": "Broken promise",
+                "definition": "The West promised NATO would not expand eastward.",
+            }
+        ],
+        "v-test",
+    )
+    seeded.commit()
+    at = open_app("views/narrative.py")
+    at.selectbox(key="detail_narrative").set_value("broken-promise")
+    at.radio(key="detail_by").set_value("Stance")
+    rerun(at)
+    assert trace_names(chart(at, "detail_chart")) == {"promotes", "reports", "disputes"}
+    assert any("would not expand eastward" in m.value for m in at.markdown)
+    top = table_with(at, "disputes").set_index("outlet")
+    # The seed's Outlet 01 debunks (mostly disputes), Outlet 00 amplifies.
+    assert top.loc["Outlet 01", "disputes"] > top.loc["Outlet 01", "promotes"]
+    assert top.loc["Outlet 00", "promotes"] > top.loc["Outlet 00", "disputes"]
 
 
 def test_narrative_detail_respects_the_narrative_filter(seeded: Session) -> None:

@@ -144,7 +144,9 @@ def test_sides_and_copies(seeded: Session) -> None:
     frame = queries.trend_frame(seeded, DashboardFilter(), "month")
     sides = queries.side_frame(frame)
     assert set(sides["side"]) == {"Kremlin-side", "Counter-narrative"}
-    assert sides["articles"].sum() == frame["articles"].sum()
+    # Only what an article advances (promotes) counts on a side, never rebuttals.
+    assert sides["articles"].sum() == frame["promotes"].sum()
+    assert 0 < sides["articles"].sum() < frame["articles"].sum()
     copies = queries.copies_vs_stories(frame)
     assert (copies["unique_stories"] <= copies["articles"]).all()
 
@@ -340,3 +342,77 @@ def check_hostile_value(seeded: Session, value: str) -> None:
         ExportFilter(language=value),
     ):
         assert queries.count_articles(seeded, eflt) == 0, eflt
+
+
+# --------------------------------------------------------------------------- stance
+
+
+def _tag_counts(session: Session, *where: object) -> dict[str, int]:
+    stmt = select(NarrativeTag.narrative_id, func.count()).group_by(NarrativeTag.narrative_id)
+    return dict(session.execute(stmt.where(*where)).all())  # type: ignore[arg-type]
+
+
+def test_stance_split_matches_the_tags(seeded: Session) -> None:
+    frame = queries.trend_frame(seeded, DashboardFilter(), "week")
+    for stance in ("promotes", "reports", "disputes"):
+        wanted = _tag_counts(seeded, NarrativeTag.stance == stance)
+        got = frame.groupby("narrative_id")[stance].sum()
+        assert {k: int(v) for k, v in got.items() if v} == wanted
+    assert (
+        frame[["promotes", "reports", "disputes", "unknown"]].sum(axis=1) == frame["articles"]
+    ).all()
+    split = queries.stance_split(frame)
+    assert split.groupby("narrative_id")["share"].sum().to_numpy() == pytest.approx(1.0)
+    assert set(split["stance"]) == {"promotes", "reports", "disputes"}
+
+
+def test_stance_filter_narrows_numerators_not_denominators(seeded: Session) -> None:
+    everything = queries.trend_frame(seeded, DashboardFilter(), "week")
+    disputing = queries.trend_frame(seeded, DashboardFilter(stances=("disputes",)), "week")
+    wanted = _tag_counts(seeded, NarrativeTag.stance == "disputes")
+    assert disputing.groupby("narrative_id")["articles"].sum().to_dict() == wanted
+    assert disputing["total_articles"].sum() == everything["total_articles"].sum()
+    assert (disputing["promotes"] == 0).all()
+    cards = queries.latest_articles(
+        seeded, "broken-promise", DashboardFilter(stances=("promotes",))
+    )
+    assert cards and {c["stance"] for c in cards} == {"promotes"}
+    by_stance = queries.narrative_breakdown(
+        seeded, "broken-promise", DashboardFilter(), "stance", "month"
+    )
+    assert set(by_stance["stance"]) == {"promotes", "reports", "disputes"}
+    assert by_stance["articles"].sum() == _tag_counts(seeded)["broken-promise"]
+
+
+def test_top_outlets_tell_amplifiers_from_debunkers(seeded: Session) -> None:
+    """The seed's outlet 00 mostly promotes, outlet 01 mostly disputes (bench.seed.STANCE_MIX)."""
+    top = queries.top_outlets(seeded, "broken-promise", DashboardFilter()).set_index("outlet")
+    split = {o: (int(r["promotes"]), int(r["disputes"])) for o, r in top.iterrows()}
+    assert split["Outlet 00"][0] > split["Outlet 00"][1]
+    assert split["Outlet 01"][1] > split["Outlet 01"][0]
+    assert (
+        top[["promotes", "reports", "disputes", "unknown"]].sum(axis=1) == top["articles"]
+    ).all()
+    promoting = queries.top_outlets(
+        seeded, "broken-promise", DashboardFilter(stances=("promotes",))
+    ).set_index("outlet")
+    assert (promoting["articles"] == promoting["promotes"]).all()
+
+
+def test_baseline_is_read_from_before_the_visible_range(seeded: Session) -> None:
+    full = queries.trend_frame(seeded, DashboardFilter(), "week")
+    since = date(2025, 2, 10)  # a Monday, 6 weeks into the seeded data
+    narrow = queries.trend_frame(seeded, DashboardFilter(since=since), "week")
+    assert narrow["period"].min() == pd.Timestamp(since)
+    first = narrow[narrow["period"] == pd.Timestamp(since)].set_index("narrative_id")
+    same = full[full["period"] == pd.Timestamp(since)].set_index("narrative_id")
+    assert first["baseline"].notna().all()
+    assert first["baseline"].to_numpy() == pytest.approx(same["baseline"].to_numpy())
+
+
+def test_incomplete_periods_are_flagged(seeded: Session) -> None:
+    # The seed covers 2025-01-01 .. 2025-03-01 (a Saturday): the last week is partial.
+    weeks = queries.trend_frame(seeded, DashboardFilter(), "week")
+    last = weeks["period"].max()
+    assert not weeks.loc[weeks["period"] == last, "complete"].any()
+    assert weeks.loc[weeks["period"] < last, "complete"].all()
