@@ -41,3 +41,5 @@ page = st.navigation(
     ]
 )
 page.run()
+if common.database_state(url) == "ok":
+    common.save_url_and_offer_link()

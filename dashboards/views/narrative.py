@@ -29,12 +29,10 @@ def main() -> None:
     sides = {n.id: n.side for n in options.narratives}
     definitions = {n.id: n.definition for n in options.narratives}
     choices = list(flt.narratives) or list(labels)
-    wanted = st.query_params.get("narrative")
-    index = choices.index(wanted) if wanted in choices else 0
+    common.choice("detail_narrative", choices, choices[0])
     narrative_id = st.selectbox(
         "Narrative",
         choices,
-        index=index,
         format_func=lambda i: labels.get(i, i),
         key="detail_narrative",
     )
@@ -46,15 +44,9 @@ def main() -> None:
         st.markdown(f"**What is counted:** {safe.md_text(definitions[narrative_id])}")
 
     left, right = st.columns(2)
+    common.choice("detail_by", list(DIMENSIONS), "Outlet")
     dim_label = left.radio("Break down by", list(DIMENSIONS), horizontal=True, key="detail_by")
-    grain = right.radio(
-        "Period",
-        queries.GRAINS,
-        index=1,
-        horizontal=True,
-        key="detail_grain",
-        format_func=str.title,
-    )
+    grain = common.grain_radio(right, "detail_grain")
     by = DIMENSIONS[dim_label]
     frame = common.breakdown(url, narrative_id, flt, by, grain)
     if frame.empty:

@@ -228,14 +228,9 @@ def main() -> None:
         return
     flt = common.current_filter()
     left, middle, right = st.columns([1, 2, 1])
-    grain = left.radio(
-        "Period",
-        queries.GRAINS,
-        index=1,  # weeks: daily lines of nine narratives are hard to read
-        horizontal=True,
-        key="trend_grain",
-        format_func=str.title,
-    )
+    grain = common.grain_radio(left, "trend_grain")
+    common.choice("trend_measure", list(MEASURES), "share")
+    common.choice("trend_layout", list(LAYOUTS), "multiples")
     measure = middle.radio(
         "Measure",
         list(MEASURES),

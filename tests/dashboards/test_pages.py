@@ -338,3 +338,69 @@ def test_export_command_line_carries_the_outlet_filters(seeded: Session) -> None
     rows = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     assert len(rows) == count
     assert {r["media_type"] for r in rows} <= {"commercial"}
+
+
+# --------------------------------------------------------------------------- URL state
+
+
+def open_link(query: dict[str, str], page: str | None = None) -> AppTest:
+    """The app opened from a shared link with ``query`` as its query string."""
+    at = AppTest.from_file(str(APP), default_timeout=APP_TIMEOUT_S)
+    for name, value in query.items():
+        at.query_params[name] = value
+    at.run()
+    if page is not None:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_a_shared_link_restores_the_view(seeded: Session) -> None:
+    query = {
+        "range": "2025-01-13..2025-02-23",
+        "narratives": "encirclement,sovereign-choice",
+        "stance": "disputes",
+        "outlet": "src-01,no-such-outlet",
+        "grain": "month",
+        "measure": "articles",
+        "layout": "overlay",
+    }
+    at = open_link(query)
+    assert at.date_input(key="f_range").value == (date(2025, 1, 13), date(2025, 2, 23))
+    assert at.multiselect(key="f_narratives").value == ["encirclement", "sovereign-choice"]
+    assert at.multiselect(key="f_stances").value == ["disputes"]
+    assert at.multiselect(key="f_sources").value == ["src-01"]  # unknown ids dropped
+    assert at.radio(key="trend_grain").value == "month"
+    assert at.radio(key="trend_measure").value == "articles"
+    assert trace_names(chart(at, "trend_chart")) == {"Encirclement", "Sovereign choice"}
+    written = {k: at.query_params[k] for k in at.query_params}
+    assert written["stance"] == "disputes" and written["grain"] == "month"
+    assert written["outlet"] == "src-01"
+
+
+def test_filters_and_grain_go_into_the_url_and_survive_a_page_switch(seeded: Session) -> None:
+    at = open_app()
+    at.multiselect(key="f_stances").set_value(["promotes"])
+    at.radio(key="trend_grain").set_value("day")
+    rerun(at)
+    assert at.query_params["stance"] == "promotes"
+    assert at.query_params["grain"] == "day"
+    at.switch_page("views/narrative.py")
+    rerun(at)
+    assert at.radio(key="detail_grain").value == "day"
+    assert at.multiselect(key="f_stances").value == ["promotes"]
+    assert any("stance=promotes" in c.value for c in at.code)  # the copy-link box
+
+
+def test_date_presets_and_plain_validation(seeded: Session) -> None:
+    at = open_app()
+    # The seeded data is from early 2025; "last 30 days" (of today, UTC) holds none of it.
+    at.selectbox(key="f_preset").set_value("30")
+    rerun(at)
+    assert "No articles after" in at.warning[0].value
+    assert "the newest is from 01 Mar 2025" in at.warning[0].value
+    at.selectbox(key="f_preset").set_value("all")
+    rerun(at)
+    assert not at.warning
+    picked = at.date_input(key="f_range").value
+    assert isinstance(picked, tuple) and picked and picked[0] == date(2025, 1, 1)
