@@ -38,6 +38,7 @@ page = st.navigation(
         st.Page(PAGES / "narrative.py", title="Narrative detail", icon=":material/search:"),
         st.Page(PAGES / "outlets.py", title="Outlets and feed health", icon=":material/rss_feed:"),
         st.Page(PAGES / "export.py", title="Export", icon=":material/download:"),
+        st.Page(PAGES / "archive.py", title="Archived copy", icon=":material/inventory_2:"),
     ]
 )
 page.run()

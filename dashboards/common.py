@@ -21,7 +21,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session
 
 from dashboards import url_state
-from models import now_vs_usual, queries
+from models import evidence, now_vs_usual, queries
 from models.queries import DashboardFilter, FilterOptions, Grain
 
 # Read-only override: point the dashboards at a database role that can only SELECT.
@@ -128,6 +128,20 @@ def co_occurring(url: str, narrative_id: str, flt: DashboardFilter) -> pd.DataFr
 def latest_articles(url: str, narrative_id: str, flt: DashboardFilter) -> list[dict[str, Any]]:
     """Cached :func:`models.queries.latest_articles`."""
     return run_query(url, lambda s: queries.latest_articles(s, narrative_id, flt))
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def evidence_count(url: str, narrative_id: str, flt: DashboardFilter) -> int:
+    """Cached :func:`models.evidence.count_evidence`."""
+    return run_query(url, lambda s: evidence.count_evidence(s, narrative_id, flt))
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def evidence_page(
+    url: str, narrative_id: str, flt: DashboardFilter, page: int
+) -> list[dict[str, Any]]:
+    """Cached :func:`models.evidence.evidence_page`."""
+    return run_query(url, lambda s: evidence.evidence_page(s, narrative_id, flt, page))
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)

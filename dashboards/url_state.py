@@ -44,6 +44,7 @@ PARAMS: tuple[Param, ...] = (
     Param("by", "detail_by", "text"),
     Param("cards_stance", "cards_stance", "list"),
     Param("cards_outlet", "cards_outlet", "list"),
+    Param("article", "archive_article", "text"),
 )
 LOADED_FLAG = "_url_loaded"
 

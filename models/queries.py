@@ -807,65 +807,14 @@ def latest_articles(
 ) -> list[dict[str, Any]]:
     """The newest articles carrying the narrative, each with its evidence excerpts.
 
-    Each dict: ``article_id, title, url, outlet, media_type, day, published_at,
-    language, score, stance, evidence`` where evidence is a list of
-    ``{text, start, end, before, after}`` (``before``/``after`` are surrounding text,
-    at most EXCERPT_CONTEXT characters). All strings are raw web text: escape them.
+    The first page of :func:`models.evidence.evidence_page` (see there for the keys):
+    evidence is a list of ``{text, start, end, before, after, marks}`` (``before``/``after``
+    are surrounding text, at most EXCERPT_CONTEXT characters). All strings are raw web
+    text: escape them.
     """
-    stmt = (
-        select(
-            NarrativeTag.article_id,
-            NarrativeTag.score,
-            NarrativeTag.stance,
-            NarrativeTag.evidence,
-            NarrativeTag.day,
-        )
-        .where(NarrativeTag.narrative_id == narrative_id)
-        .order_by(NarrativeTag.day.desc(), NarrativeTag.article_id.desc())
-        .limit(limit)
-    )
-    tags = session.execute(_tag_scope(stmt, NarrativeTag, flt)).all()
-    if not tags:
-        return []
-    ids = [t.article_id for t in tags]
-    articles = {
-        r.id: r
-        for r in session.execute(
-            select(
-                Article.id,
-                Article.title,
-                Article.url,
-                Article.published_at,
-                Article.language,
-                Article.text,
-                Source.name.label("outlet"),
-                Source.media_type,
-            )
-            .join(Source, Source.id == Article.source_id)
-            .where(Article.id.in_(ids))
-        )
-    }
-    out: list[dict[str, Any]] = []
-    for tag in tags:
-        art = articles.get(tag.article_id)
-        if art is None:
-            continue
-        out.append(
-            {
-                "article_id": art.id,
-                "title": art.title or "(untitled)",
-                "url": art.url,
-                "outlet": art.outlet,
-                "media_type": art.media_type,
-                "day": tag.day,
-                "published_at": art.published_at,
-                "language": art.language,
-                "score": tag.score,
-                "stance": tag.stance,
-                "evidence": evidence_excerpts(art.text, tag.evidence or []),
-            }
-        )
-    return out
+    from models.evidence import evidence_page  # the workbench builds on this module
+
+    return evidence_page(session, narrative_id, flt, 0, limit)
 
 
 def evidence_excerpts(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import plotly.express as px
 import streamlit as st
 
 from dashboards import common, palette, safe
-from models import queries
+from models import evidence, queries
 
 DIMENSIONS: dict[str, queries.Dimension] = {
     "Outlet": "source",
@@ -101,13 +103,67 @@ def main() -> None:
         key="co_occurring",
     )
 
-    st.subheader("Latest articles and their evidence")
-    articles = common.latest_articles(url, narrative_id, flt)
-    if not articles:
+    evidence_workbench(url, narrative_id, flt, options)
+
+
+def evidence_workbench(
+    url: str, narrative_id: str, flt: queries.DashboardFilter, options: queries.FilterOptions
+) -> None:
+    """Evidence cards filtered by stance and outlet, paged with counts, with citations."""
+    st.subheader("Evidence")
+    names = {s.id: s.name for s in options.sources if not flt.sources or s.id in flt.sources}
+    left, right = st.columns(2)
+    for key, allowed in (("cards_stance", list(queries.STANCES)), ("cards_outlet", list(names))):
+        if key in st.session_state:
+            st.session_state[key] = [v for v in st.session_state[key] if v in allowed]
+    stances = left.multiselect(
+        "Stance of the cards",
+        list(queries.STANCES),
+        format_func=lambda s: queries.STANCE_LABELS.get(s, s),
+        key="cards_stance",
+        placeholder="Stances of the sidebar filter",
+    )
+    outlets = right.multiselect(
+        "Outlets of the cards",
+        list(names),
+        format_func=lambda i: names.get(i, i),
+        key="cards_outlet",
+        placeholder="Outlets of the sidebar filter",
+    )
+    cards_flt = replace(
+        flt,
+        stances=tuple(stances) or flt.stances,
+        sources=tuple(outlets) or flt.sources,
+    )
+    total = common.evidence_count(url, narrative_id, cards_flt)
+    if not total:
         st.info("No articles carry this narrative under the current filters.")
         return
+    pages = -(-total // evidence.PAGE_SIZE)
+    page = 1
+    if pages > 1:
+        if int(st.session_state.get("cards_page", 1)) > pages:  # the filter narrowed
+            st.session_state["cards_page"] = 1
+        page = int(st.number_input("Page", min_value=1, max_value=pages, step=1, key="cards_page"))
+    cards = common.evidence_page(url, narrative_id, cards_flt, page - 1)
+    first = (page - 1) * evidence.PAGE_SIZE + 1
+    st.caption(
+        f"Articles {first:,}–{first + len(cards) - 1:,} of {total:,}, newest first "
+        f"(page {page} of {pages}). Overlapping excerpts of one article are merged."
+    )
+    with st.expander(f"Copy citations of these {len(cards)} articles"):
+        st.code("\n\n".join(c["citation"] for c in cards), language=None, wrap_lines=True)
+    if st.button("Prepare evidence CSV (all matching articles)", key="evidence_prepare"):
+        data = common.run_query(url, lambda s: evidence.evidence_csv(s, narrative_id, cards_flt))
+        st.download_button(
+            "Download evidence CSV",
+            data=data,
+            file_name=f"evidence-{narrative_id}.csv",
+            mime="text/csv",
+            key="evidence_download",
+        )
     # Web text: every title, URL and evidence string is escaped in dashboards.safe.
-    st.html("".join(safe.article_card(a) for a in articles))
+    st.html("".join(safe.article_card(c) for c in cards))
 
 
 main()
