@@ -21,6 +21,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session
 
 from dashboards import url_state
+from models import compare as compare_mod
 from models import evidence, now_vs_usual, queries
 from models.queries import DashboardFilter, FilterOptions, Grain
 
@@ -102,6 +103,14 @@ def change_drivers(
     return run_query(
         url, lambda s: now_vs_usual.change_drivers(s, flt, period, grain, narrative_ids)
     )
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def compare(
+    url: str, narrative_id: str, flt: DashboardFilter, by: compare_mod.CompareBy, grain: Grain
+) -> pd.DataFrame:
+    """Cached :func:`models.compare.compare_frame`."""
+    return run_query(url, lambda s: compare_mod.compare_frame(s, narrative_id, flt, by, grain))
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)

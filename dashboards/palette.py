@@ -41,3 +41,27 @@ def narrative_style(narrative_id: str, index: int = 0) -> tuple[str, str]:
     if narrative_id in NARRATIVE_STYLE:
         return NARRATIVE_STYLE[narrative_id]
     return SPARE_COLOURS[index % len(SPARE_COLOURS)], SPARE_DASHES[index % len(SPARE_DASHES)]
+
+
+# Groups (outlets, media types, countries, languages) take colours in a fixed order of the
+# group's full list, not of what a filter leaves, so a group keeps its colour between views.
+GROUP_COLOURS = (
+    "#0072B2",
+    "#D55E00",
+    "#009E73",
+    "#CC79A7",
+    "#E69F00",
+    "#56B4E9",
+    "#000000",
+    "#882255",
+)
+GROUP_DASHES = ("solid", "dash", "dot", "dashdot", "longdash")
+
+
+def group_style(group: str, every_group: list[str]) -> tuple[str, str]:
+    """The (colour, dash) of ``group``, fixed by its position in ``every_group`` (sorted)."""
+    ordered = sorted(every_group)
+    k = ordered.index(group) if group in ordered else len(ordered)
+    return GROUP_COLOURS[k % len(GROUP_COLOURS)], GROUP_DASHES[
+        (k // len(GROUP_COLOURS)) % len(GROUP_DASHES)
+    ]

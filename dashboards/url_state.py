@@ -40,6 +40,7 @@ PARAMS: tuple[Param, ...] = (
     Param("measure", "trend_measure", "text"),
     Param("layout", "trend_layout", "text"),
     Param("compare", "compare_by", "text"),
+    Param("compare_narrative", "compare_narrative", "text"),
     Param("narrative", "detail_narrative", "text"),
     Param("by", "detail_by", "text"),
     Param("cards_stance", "cards_stance", "list"),

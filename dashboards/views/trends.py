@@ -9,7 +9,7 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from dashboards import common, palette
-from models import now_vs_usual, queries
+from models import chart_data, compare, now_vs_usual, queries
 
 MEASURES = {
     "share": "Share of all monitored articles",
@@ -220,6 +220,104 @@ def now_table(
     )
 
 
+COMPARE_BY: dict[str, compare.CompareBy] = {
+    "media_type": "media_type",
+    "source": "source",
+    "country": "country",
+    "language": "language",
+}
+COMPARE_LABELS = {
+    "media_type": "Media type",
+    "source": "Outlet",
+    "country": "Country",
+    "language": "Language",
+}
+
+
+def csv_button(table: pd.DataFrame, name: str, key: str) -> None:
+    """A download of the data behind a chart (period, group, numerator, denominator, ...)."""
+    st.download_button(
+        "Data behind this chart (CSV)",
+        data=chart_data.to_csv(table),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=key,
+    )
+
+
+def every_group(options: queries.FilterOptions, by: str) -> list[str]:
+    """All values of a comparison dimension, filtered or not (fixes each one's colour)."""
+    if by == "source":
+        return [s.name for s in options.sources]
+    if by == "media_type":
+        return options.media_types
+    if by == "country":
+        return options.countries
+    return options.languages
+
+
+def compare_section(url: str, flt: queries.DashboardFilter, grain: queries.Grain) -> None:
+    """One chart, one axis: a narrative's share of each group's own volume."""
+    options = common.filter_options(url)
+    labels = {n.id: n.label for n in options.narratives}
+    choices = list(flt.narratives) or list(labels)
+    common.choice("compare_by", list(COMPARE_BY), "media_type")
+    common.choice("compare_narrative", choices, choices[0])
+    left, right = st.columns(2)
+    by = left.radio(
+        "Compare by",
+        list(COMPARE_BY),
+        format_func=COMPARE_LABELS.__getitem__,
+        horizontal=True,
+        key="compare_by",
+    )
+    narrative_id = right.selectbox(
+        "Narrative", choices, format_func=lambda i: labels.get(i, i), key="compare_narrative"
+    )
+    frame = common.compare(url, narrative_id, flt, COMPARE_BY[by], grain)
+    if frame.empty:
+        common.nothing_matches()
+        return
+    groups = every_group(options, by)
+    fig = go.Figure()
+    for group, part in frame.groupby("group"):
+        colour, dash = palette.group_style(str(group), groups)
+        fig.add_trace(
+            go.Scatter(
+                x=part["period"],
+                y=part["share"],
+                name=str(group),
+                mode="lines",
+                line={"color": colour, "dash": dash, "width": 2},
+                customdata=part[["articles", "total_articles"]].to_numpy(),
+                hovertemplate=f"%{{fullData.name}}<br>%{{x|{HOVER_DATE[grain]}}}: %{{y:.1%}}"
+                "<br>%{customdata[0]:,} of %{customdata[1]:,} articles<extra></extra>",
+            )
+        )
+    fig.update_yaxes(rangemode="tozero", tickformat=".0%", title="share of the group's articles")
+    fig.update_xaxes(title=PERIOD_AXIS[grain])
+    fig.update_layout(
+        height=420,
+        margin={"t": 10},
+        font={"color": palette.TEXT_COLOUR},
+        legend={"title_text": "", "orientation": "h", "yanchor": "top", "y": -0.18},
+    )
+    st.plotly_chart(fig, key="compare_chart")
+    st.caption(
+        f"Each line: the {COMPARE_LABELS[by].lower()}'s articles carrying "
+        f"'{labels.get(narrative_id, narrative_id)}' / all its monitored articles in the "
+        "period, so groups of different size share one axis (0-100 %)."
+    )
+    csv_button(
+        chart_data.chart_table(
+            frame,
+            group="group",
+        ),
+        f"compare-{narrative_id}-by-{by}",
+        "compare_csv",
+    )
+
+
 def main() -> None:
     """Draw the Trends page."""
     st.title("Narrative trends")
@@ -255,6 +353,15 @@ def main() -> None:
 
     st.subheader("Over time")
     st.plotly_chart(trend_chart(frame, measure, grain, layout), key="trend_chart")
+    csv_button(
+        chart_data.chart_table(
+            frame,
+            group="label",
+            baseline="baseline",
+        ),
+        f"trends-{grain}",
+        "trend_csv",
+    )
     window = queries.BASELINE_WINDOW[grain]
     stance_note = (
         f" Stances counted: {', '.join(queries.STANCE_LABELS[s] for s in flt.stances)}."
@@ -278,9 +385,21 @@ def main() -> None:
     cols[1].metric("Narrative mentions", f"{int(totals['articles'].sum()):,}")
     cols[2].metric("Spikes marked", f"{int(frame['spike'].sum()):,}")
 
+    st.subheader("Compare groups on one axis")
+    compare_section(url, flt, grain)
+
     st.subheader("Stance: promoting, reporting or disputing")
     split = queries.stance_split(frame)
     st.plotly_chart(stance_chart(split), key="stance_chart")
+    csv_button(
+        chart_data.chart_table(
+            split.assign(group=split["label"] + " / " + split["stance"]),
+            group="group",
+            denominator=None,
+        ),
+        "stance-split",
+        "stance_csv",
+    )
     st.caption(
         "Each bar is one narrative's tagged articles split by the tagger's stance: "
         "promotes (advances the claim), reports (relays it neutrally), disputes (rebuts it)."
@@ -290,6 +409,14 @@ def main() -> None:
     sides = queries.side_frame(frame)
     side_measure = "share" if measure == "share" else "articles"
     st.plotly_chart(side_chart(sides, side_measure, grain), key="side_chart")
+    csv_button(
+        chart_data.chart_table(
+            sides,
+            group="side",
+        ),
+        f"sides-{grain}",
+        "side_csv",
+    )
     st.caption(
         "Counting rule: a side counts the articles that *promote* one of its narratives. "
         "Articles that dispute (rebut) or merely report a claim are not counted on either "

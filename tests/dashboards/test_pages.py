@@ -404,3 +404,27 @@ def test_date_presets_and_plain_validation(seeded: Session) -> None:
     assert not at.warning
     picked = at.date_input(key="f_range").value
     assert isinstance(picked, tuple) and picked and picked[0] == date(2025, 1, 1)
+
+
+def test_compare_groups_and_chart_downloads(seeded: Session) -> None:
+    at = open_app()
+    at.selectbox(key="compare_narrative").set_value("broken-promise")
+    at.radio(key="compare_by").set_value("media_type")
+    rerun(at)
+    lines = chart(at, "compare_chart")["data"]
+    assert {t["name"] for t in lines} == {
+        "state-affiliated",
+        "public-broadcaster",
+        "commercial",
+        "independent",
+    }
+    assert all(0 <= v <= 1 for t in lines for v in numbers(t["y"]))
+    colour_before = {t["name"]: t["line"]["color"] for t in lines}
+    at.multiselect(key="f_media").set_value(["commercial", "state-affiliated"])
+    rerun(at)
+    after = {t["name"]: t["line"]["color"] for t in chart(at, "compare_chart")["data"]}
+    assert after == {k: colour_before[k] for k in after}  # a group keeps its colour
+    assert at.query_params["compare"] == "media_type"
+    downloads = {b.proto.label for b in at.get("download_button")}
+    assert downloads == {"Data behind this chart (CSV)"}
+    assert len(at.get("download_button")) == 4  # trends, compare, stance, sides

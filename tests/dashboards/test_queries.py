@@ -416,3 +416,46 @@ def test_incomplete_periods_are_flagged(seeded: Session) -> None:
     last = weeks["period"].max()
     assert not weeks.loc[weeks["period"] == last, "complete"].any()
     assert weeks.loc[weeks["period"] < last, "complete"].all()
+
+
+# --------------------------------------------------------------------------- compare, CSV
+
+
+def test_compare_normalises_each_group_by_its_own_volume(seeded: Session) -> None:
+    from models.compare import compare_frame
+
+    frame = compare_frame(seeded, "broken-promise", DashboardFilter(), "media_type", "month")
+    assert set(frame["group"]) == {
+        "state-affiliated",
+        "public-broadcaster",
+        "commercial",
+        "independent",
+    }
+    assert frame["share"].between(0, 1).all()
+    # Numerators and denominators add up to the whole: one axis, nothing double counted.
+    assert frame["articles"].sum() == _tag_counts(seeded)["broken-promise"]
+    assert frame["total_articles"].sum() == SEED_ARTICLES
+    row = frame.iloc[0]
+    assert row["share"] == pytest.approx(row["articles"] / row["total_articles"])
+    promoting = compare_frame(
+        seeded, "broken-promise", DashboardFilter(stances=("promotes",)), "source", "month"
+    )
+    assert promoting["articles"].sum() == _tag_counts(
+        seeded, NarrativeTag.narrative_id == "broken-promise", NarrativeTag.stance == "promotes"
+    ).get("broken-promise")
+
+
+def test_chart_csv_rebuilds_the_share(seeded: Session) -> None:
+    from models import chart_data
+
+    frame = queries.trend_frame(seeded, DashboardFilter(), "week")
+    table = chart_data.chart_table(
+        frame,
+        group="label",
+        baseline="baseline",
+    )
+    back = pd.read_csv(io.BytesIO(chart_data.to_csv(table)))
+    assert list(back.columns) == list(chart_data.CHART_COLUMNS)
+    rebuilt = back["numerator"] / back["denominator"]
+    assert rebuilt.fillna(0).to_numpy() == pytest.approx(back["share"].to_numpy())
+    assert back["period"].str.match(r"^\d{4}-\d{2}-\d{2}$").all()
