@@ -30,6 +30,7 @@ st.set_page_config(page_title="narrative-monitor", page_icon=":material/monitori
 url = common.database_url()
 if common.database_state(url) == "ok":
     common.filter_sidebar(common.filter_options(url))
+    common.freshness_banner(url, common.filter_options(url))
 st.sidebar.caption(f"Database: `{common.redact(url)}` (read-only)")
 
 page = st.navigation(

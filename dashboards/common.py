@@ -166,6 +166,36 @@ def feed_health(url: str, flt: DashboardFilter) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def source_health(url: str) -> list[dict[str, object]]:
+    """Every source's health by the rule `narrmon health` applies (quality.health), as of
+    now (UTC): one definition of stale feeds and of the quarantine share."""
+    from quality.health import feed_health, health_dicts
+
+    return run_query(url, lambda s: health_dicts(feed_health(s, now=datetime.now(UTC))))
+
+
+# Newest article older than this (days) raises the staleness banner: ingestion runs hourly,
+# so two days without a new article means the pipeline or every outlet has stopped.
+STALE_AFTER_DAYS = 2
+
+
+def freshness_banner(url: str, options: FilterOptions) -> None:
+    """A banner with the newest article's age and the sources `narrmon health` flags."""
+    if options.last_day is None:
+        return
+    age = (datetime.now(UTC).date() - options.last_day).days
+    unhealthy = [h for h in source_health(url) if h["enabled"] and not h["healthy"]]
+    names = ", ".join(str(h["name"]) for h in unhealthy[:5])
+    more = f" and {len(unhealthy) - 5} more" if len(unhealthy) > 5 else ""
+    stale = f" Unhealthy sources: {names}{more} (see Outlets and feed health)." if names else ""
+    newest = f"The newest article is from {options.last_day:%d %b %Y} ({age:,} days ago, UTC)."
+    if age > STALE_AFTER_DAYS:
+        st.warning(f"Data may be stale. {newest}{stale}")
+    elif stale:
+        st.info(f"{newest}{stale}")
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def export_count(url: str, eflt: Any) -> int:
     """Cached :func:`models.queries.count_articles` for a models.export.ExportFilter."""
     return run_query(url, lambda s: queries.count_articles(s, eflt))

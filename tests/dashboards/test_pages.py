@@ -268,8 +268,39 @@ def test_outlets_page(seeded: Session, settings: Settings) -> None:
     docs.mkdir(parents=True)
     (docs / "index.html").write_text("<html></html>")
     at = open_app("views/outlets.py")
-    link = at.markdown[0].value
-    assert "open the Data Docs" in link and (docs / "index.html").resolve().as_uri() in link
+    assert "serve them over HTTP" in at.markdown[0].value
+    assert at.code[0].value.endswith(f"-d {docs.resolve()}")
+    assert "file://" not in "".join(m.value for m in at.markdown)
+
+
+def test_freshness_banner_and_the_health_rule(seeded: Session, settings: Settings) -> None:
+    from datetime import UTC, datetime
+
+    from models import store
+    from models.records import QuarantineRecord
+
+    now = datetime.now(UTC)
+    store.quarantine_items(
+        seeded,
+        [
+            QuarantineRecord(
+                url=f"https://outlet00.example/bad/{k}",
+                source_id="src-00",
+                reasons=["too_short"],
+                fetched_at=now,
+            )
+            for k in range(20)
+        ],
+    )
+    seeded.commit()
+    at = open_app("views/outlets.py")
+    banner = at.warning[0].value
+    assert banner.startswith("Data may be stale. The newest article is from 01 Mar 2025")
+    assert "days ago, UTC" in banner and "Outlet 00" in banner
+    health = table_with(at, "problems").set_index("source_id")
+    # 20 pending items against no article stored in the health window: the share shows.
+    assert health.loc["src-00", "quarantine_share"] == 1.0
+    assert "no successful crawl yet" in health.loc["src-00", "problems"]
 
 
 def test_outlets_empty_database(settings: Settings) -> None:
