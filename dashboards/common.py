@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from dashboards import url_state
 from models import compare as compare_mod
-from models import evidence, now_vs_usual, queries
+from models import cooccurrence, evidence, now_vs_usual, queries
 from models.queries import DashboardFilter, FilterOptions, Grain
 
 # Read-only override: point the dashboards at a database role that can only SELECT.
@@ -111,6 +111,20 @@ def compare(
 ) -> pd.DataFrame:
     """Cached :func:`models.compare.compare_frame`."""
     return run_query(url, lambda s: compare_mod.compare_frame(s, narrative_id, flt, by, grain))
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def cooccurrence_matrix(url: str, flt: DashboardFilter) -> pd.DataFrame:
+    """Cached :func:`models.cooccurrence.cooccurrence_matrix`."""
+    return run_query(url, lambda s: cooccurrence.cooccurrence_matrix(s, flt))
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def first_movers(
+    url: str, narrative_id: str, flt: DashboardFilter, since: date, until: date
+) -> pd.DataFrame:
+    """Cached :func:`models.cooccurrence.first_movers`."""
+    return run_query(url, lambda s: cooccurrence.first_movers(s, narrative_id, flt, since, until))
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)

@@ -21,7 +21,7 @@ from models.queries import (
     Grain,
     _narrative_scope,
     _narrative_table,
-    _next_period,
+    next_period,
     period_starts,
 )
 from models.schema import Source
@@ -104,7 +104,7 @@ def change_drivers(
     starts = [period]
     for _ in range(window):
         starts.insert(0, period_starts(starts[0] - timedelta(days=1), starts[0], grain)[0])
-    end = _next_period(period, grain) - timedelta(days=1)
+    end = next_period(period, grain) - timedelta(days=1)
     table = _narrative_table(flt)
     stmt = (
         select(

@@ -433,7 +433,7 @@ def trend_frame(session: Session, flt: DashboardFilter, grain: Grain = "day") ->
     # missing data, not a quiet period: it stays out of the baseline.
     observed = np.where(totals[:, :1] > 0, share, np.nan)
     baseline, baseline_sd, spike = _spike_arrays(observed, articles, grain)
-    ends = [_next_period(p, grain) - timedelta(days=1) for p in periods]
+    ends = [next_period(p, grain) - timedelta(days=1) for p in periods]
     complete = np.array([end <= min(last, data_last) for end in ends])
 
     labels = [catalogue[i].label if i in catalogue else i for i in selected]
@@ -482,7 +482,7 @@ TREND_COLUMNS = (
 )
 
 
-def _next_period(start: date, grain: Grain) -> date:
+def next_period(start: date, grain: Grain) -> date:
     """The first day of the period after the one starting on ``start``."""
     if grain == "day":
         return start + timedelta(days=1)
@@ -508,7 +508,7 @@ def period_starts(first: date, last: date, grain: Grain) -> list[date]:
     current, out = start_of(first), []
     while current <= last:
         out.append(current)
-        current = _next_period(current, grain)
+        current = next_period(current, grain)
     return out
 
 

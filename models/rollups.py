@@ -7,10 +7,11 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import delete, distinct, func, insert, literal, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from models.schema import (
     Article,
+    DailyCooccurrence,
     DailyRollup,
     DailyStanceRollup,
     DailyTotal,
@@ -37,6 +38,9 @@ def rebuild_rollups(session: Session, day_from: date, day_to: date) -> int:
     session.execute(delete(DailyTotal).where(DailyTotal.day.between(day_from, day_to)))
     session.execute(
         delete(DailyStanceRollup).where(DailyStanceRollup.day.between(day_from, day_to))
+    )
+    session.execute(
+        delete(DailyCooccurrence).where(DailyCooccurrence.day.between(day_from, day_to))
     )
 
     language = func.coalesce(Article.language, literal(UNKNOWN_LANGUAGE))
@@ -71,6 +75,13 @@ def rebuild_rollups(session: Session, day_from: date, day_to: date) -> int:
                 "unique_stories",
             ],
             stance_rollup_select(day_from, day_to),
+        )
+    )
+
+    session.execute(
+        insert(DailyCooccurrence).from_select(
+            ["day", "source_id", "language", "narrative_a", "narrative_b", "articles"],
+            cooccurrence_select(day_from, day_to),
         )
     )
 
@@ -116,6 +127,38 @@ def stance_rollup_select(day_from: date, day_to: date) -> Any:
         .where(NarrativeTag.day.between(day_from, day_to))
         .group_by(
             NarrativeTag.day, NarrativeTag.narrative_id, NarrativeTag.source_id, language, stance
+        )
+    )
+
+
+def cooccurrence_select(day_from: date, day_to: date) -> Any:
+    """The ``daily_cooccurrence`` rows of ``day_from..day_to``: tag pairs of one article.
+
+    Shared by the rebuild and migration 0006's backfill.
+    """
+    other = aliased(NarrativeTag)
+    language = func.coalesce(Article.language, literal(UNKNOWN_LANGUAGE))
+    return (
+        select(
+            NarrativeTag.day,
+            NarrativeTag.source_id,
+            language.label("language"),
+            NarrativeTag.narrative_id.label("narrative_a"),
+            other.narrative_id.label("narrative_b"),
+            func.count().label("articles"),
+        )
+        .join(other, other.article_id == NarrativeTag.article_id)
+        .join(Article, Article.id == NarrativeTag.article_id)
+        .where(
+            NarrativeTag.day.between(day_from, day_to),
+            NarrativeTag.narrative_id < other.narrative_id,
+        )
+        .group_by(
+            NarrativeTag.day,
+            NarrativeTag.source_id,
+            language,
+            NarrativeTag.narrative_id,
+            other.narrative_id,
         )
     )
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
 import plotly.express as px
+import plotly.graph_objects as go
 import streamlit as st
 
 from dashboards import common, palette, safe
@@ -103,7 +105,85 @@ def main() -> None:
         key="co_occurring",
     )
 
+    matrix_section(url, flt, labels)
+    first_movers_section(url, narrative_id, flt, grain)
     evidence_workbench(url, narrative_id, flt, options)
+
+
+def matrix_section(url: str, flt: queries.DashboardFilter, labels: dict[str, str]) -> None:
+    """The narrative x narrative co-occurrence matrix as a heatmap."""
+    st.subheader("Co-occurrence matrix")
+    matrix = common.cooccurrence_matrix(url, flt)
+    if matrix.empty:
+        st.info("No narrative carried under the current filters.")
+        return
+    order = [n for n in labels if n in set(matrix["narrative_a"])]
+    wide = matrix.pivot(index="narrative_a", columns="narrative_b", values="share")
+    wide = wide.reindex(index=order, columns=order).fillna(0.0)
+    both = matrix.pivot(index="narrative_a", columns="narrative_b", values="both")
+    both = both.reindex(index=order, columns=order).fillna(0)
+    names = [labels.get(n, n) for n in order]
+    fig = go.Figure(
+        go.Heatmap(
+            z=wide.to_numpy(),
+            x=names,
+            y=names,
+            customdata=both.to_numpy(),
+            zmin=0,
+            zmax=1,
+            colorscale="Blues",
+            colorbar={"title": "share", "tickformat": ".0%"},
+            hovertemplate="%{customdata:,} of the '%{y}' articles (%{z:.0%}) also carry "
+            "'%{x}'<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(height=160 + 40 * len(order), margin={"t": 10})
+    st.plotly_chart(fig, key="cooccurrence_matrix")
+    st.caption(
+        "Row A, column B: the share of A's articles that also carry B (the diagonal is "
+        "100 %). Counted per article over the date and outlet filters, whatever the stance."
+    )
+
+
+def first_movers_section(
+    url: str, narrative_id: str, flt: queries.DashboardFilter, grain: queries.Grain
+) -> None:
+    """Per wave (a spike, or the latest period), which outlet carried it first."""
+    st.subheader("First movers")
+    trend = common.trend(url, replace(flt, narratives=(narrative_id,)), grain)
+    if trend.empty:
+        return
+    spikes = [p.date() for p in trend.loc[trend["spike"], "period"]]
+    latest = [p.date() for p in trend.loc[trend["articles"] > 0, "period"]][-1:]
+    waves = sorted(set(spikes + latest), reverse=True)
+    if not waves:
+        st.info("No articles carry this narrative under the current filters.")
+        return
+    wave = st.selectbox(
+        "Wave",
+        waves,
+        format_func=lambda p: f"{grain} of {p:%d %b %Y}" + (" (spike)" if p in spikes else ""),
+        key="mover_wave",
+    )
+    end = queries.next_period(wave, grain) - timedelta(days=1)
+    movers = common.first_movers(url, narrative_id, flt, wave, end)
+    st.dataframe(
+        movers,
+        hide_index=True,
+        column_config={
+            "first_seen": st.column_config.DatetimeColumn(
+                "first article (UTC)", format="D MMM YYYY, HH:mm"
+            ),
+            "lag_hours": st.column_config.NumberColumn("lag behind the first (h)", format="%.1f"),
+            "articles": st.column_config.NumberColumn("articles in the wave"),
+        },
+        key="first_movers",
+    )
+    st.caption(
+        f"Waves: the {grain}s marked as spikes on Trends, and the latest {grain} with "
+        "articles. First article: published time, else fetched time."
+    )
 
 
 def evidence_workbench(

@@ -197,8 +197,7 @@ def test_narrative_detail_breakdowns_and_evidence(seeded: Session) -> None:
     at.radio(key="detail_by").set_value("Language")
     rerun(at)
     assert trace_names(chart(at, "detail_chart")) == {"en", "ru", "uk", "de"}
-    assert len(at.dataframe) == 2  # top outlets, co-occurring narratives
-    co = at.dataframe[1].value
+    co = table_with(at, "label")
     assert "Broken promise" not in set(co["label"]) and len(co) == 8
 
     at.date_input(key="f_range").set_value((date(2025, 1, 20), date(2025, 1, 20)))
@@ -428,11 +427,11 @@ def test_date_presets_and_plain_validation(seeded: Session) -> None:
     # The seeded data is from early 2025; "last 30 days" (of today, UTC) holds none of it.
     at.selectbox(key="f_preset").set_value("30")
     rerun(at)
-    assert "No articles after" in at.warning[0].value
-    assert "the newest is from 01 Mar 2025" in at.warning[0].value
+    problem = [w.value for w in at.warning if "No articles after" in w.value]
+    assert problem and "the newest is from 01 Mar 2025" in problem[0]
     at.selectbox(key="f_preset").set_value("all")
     rerun(at)
-    assert not at.warning
+    assert not [w for w in at.warning if "No articles" in w.value]
     picked = at.date_input(key="f_range").value
     assert isinstance(picked, tuple) and picked and picked[0] == date(2025, 1, 1)
 
@@ -459,3 +458,14 @@ def test_compare_groups_and_chart_downloads(seeded: Session) -> None:
     downloads = {b.proto.label for b in at.get("download_button")}
     assert downloads == {"Data behind this chart (CSV)"}
     assert len(at.get("download_button")) == 4  # trends, compare, stance, sides
+
+
+def test_cooccurrence_matrix_and_first_movers(seeded: Session) -> None:
+    at = open_app("views/narrative.py")
+    at.selectbox(key="detail_narrative").set_value("broken-promise")
+    rerun(at)
+    heat = chart(at, "cooccurrence_matrix")["data"][0]
+    assert len(heat["x"]) == 9 and heat["x"] == heat["y"]
+    movers = table_with(at, "lag_hours")
+    assert len(movers) == 4 and movers["lag_hours"].iloc[0] == 0
+    assert movers["lag_hours"].is_monotonic_increasing

@@ -459,3 +459,48 @@ def test_chart_csv_rebuilds_the_share(seeded: Session) -> None:
     rebuilt = back["numerator"] / back["denominator"]
     assert rebuilt.fillna(0).to_numpy() == pytest.approx(back["share"].to_numpy())
     assert back["period"].str.match(r"^\d{4}-\d{2}-\d{2}$").all()
+
+
+def test_cooccurrence_matrix_matches_the_tags(seeded: Session) -> None:
+    from sqlalchemy.orm import aliased
+
+    from models.cooccurrence import cooccurrence_matrix
+
+    other = aliased(NarrativeTag)
+    both = seeded.execute(
+        select(func.count())
+        .select_from(NarrativeTag)
+        .join(other, other.article_id == NarrativeTag.article_id)
+        .where(NarrativeTag.narrative_id == "broken-promise", other.narrative_id == "encirclement")
+    ).scalar_one()
+    matrix = cooccurrence_matrix(seeded, DashboardFilter()).set_index(
+        ["narrative_a", "narrative_b"]
+    )
+    own = _tag_counts(seeded)["broken-promise"]
+    assert matrix.loc[("broken-promise", "encirclement"), "both"] == both
+    assert matrix.loc[("encirclement", "broken-promise"), "both"] == both
+    assert matrix.loc[("broken-promise", "encirclement"), "share"] == pytest.approx(both / own)
+    assert matrix.loc[("broken-promise", "broken-promise"), "share"] == 1.0
+    narrowed = cooccurrence_matrix(seeded, DashboardFilter(sources=("src-00",)))
+    assert narrowed["both"].sum() < matrix["both"].sum()
+
+
+def test_first_movers_order_and_lag(seeded: Session) -> None:
+    from models.cooccurrence import first_movers
+
+    movers = first_movers(
+        seeded, "broken-promise", DashboardFilter(), date(2025, 2, 3), date(2025, 2, 9)
+    )
+    firsts = seeded.execute(
+        select(Article.source_id, func.min(Article.published_at))
+        .join(NarrativeTag, NarrativeTag.article_id == Article.id)
+        .where(
+            NarrativeTag.narrative_id == "broken-promise",
+            NarrativeTag.day.between(date(2025, 2, 3), date(2025, 2, 9)),
+        )
+        .group_by(Article.source_id)
+    ).all()
+    earliest = min(t for _, t in firsts if t is not None)
+    assert len(movers) == len(firsts)
+    assert movers["first_seen"].iloc[0] == pd.Timestamp(earliest).tz_convert("UTC")
+    assert movers["lag_hours"].iloc[0] == 0 and movers["lag_hours"].is_monotonic_increasing
