@@ -8,6 +8,7 @@ counted per article, whatever the stance of each tag).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -29,14 +30,7 @@ def cooccurrence_matrix(session: Session, flt: DashboardFilter) -> pd.DataFrame:
     reads "of A's articles, this fraction also carries B"). The diagonal holds each
     narrative's own count with share 1. Columns MATRIX_COLUMNS.
     """
-    no_stance = DashboardFilter(
-        since=flt.since,
-        until=flt.until,
-        sources=flt.sources,
-        media_types=flt.media_types,
-        countries=flt.countries,
-        languages=flt.languages,
-    )
+    no_stance = replace(flt, stances=())
     pairs = _scope(
         select(
             DailyCooccurrence.narrative_a,
@@ -78,15 +72,7 @@ def first_movers(
     first. Columns MOVER_COLUMNS.
     """
     seen: Any = func.min(func.coalesce(Article.published_at, Article.fetched_at))
-    wave = DashboardFilter(
-        since=since,
-        until=until,
-        sources=flt.sources,
-        media_types=flt.media_types,
-        countries=flt.countries,
-        languages=flt.languages,
-        stances=flt.stances,
-    )
+    wave = replace(flt, since=since, until=until)
     stmt = (
         select(Source.name, seen, func.count())
         .select_from(NarrativeTag)
