@@ -504,3 +504,22 @@ def test_first_movers_order_and_lag(seeded: Session) -> None:
     assert len(movers) == len(firsts)
     assert movers["first_seen"].iloc[0] == pd.Timestamp(earliest).tz_convert("UTC")
     assert movers["lag_hours"].iloc[0] == 0 and movers["lag_hours"].is_monotonic_increasing
+
+
+def test_article_by_narrative_export_layout(seeded: Session) -> None:
+    from models.export_tags import TAG_FIELDS, write_tag_export
+
+    buffer = io.StringIO()
+    rows_written = write_tag_export(seeded, "jsonl", buffer, ExportFilter())
+    rows = [json.loads(line) for line in buffer.getvalue().splitlines()]
+    tags = seeded.execute(select(func.count()).select_from(NarrativeTag)).scalar_one()
+    untagged = [r for r in rows if r["narrative_id"] is None]
+    assert rows_written == len(rows) == tags + len(untagged)
+    assert len({r["article_id"] for r in rows}) == SEED_ARTICLES  # denominators kept
+    assert set(rows[0]) == set(TAG_FIELDS)
+    tagged = [r for r in rows if r["narrative_id"]]
+    assert {r["stance"] for r in tagged} == {"promotes", "reports", "disputes"}
+    assert all(r["evidence"] and r["evidence"][0]["start"] == 0 for r in tagged)
+    flat = io.StringIO()
+    write_tag_export(seeded, "csv", flat, ExportFilter(narratives=("broken-promise",)))
+    assert flat.getvalue().splitlines()[0] == ",".join(TAG_FIELDS)
