@@ -14,22 +14,15 @@ from typing import IO, Any, Literal
 
 from sqlalchemy.orm import Session
 
-from models.export import EXPORT_BATCH, ExportFilter, iter_export_batches
+from models.export import EXPORT_BATCH, FIELDS, ExportFilter, iter_export_batches
 
 Layout = Literal["articles", "tags"]
 LAYOUTS: tuple[Layout, ...] = ("articles", "tags")
+# The nested layout's article fields minus the bulky or per-article-only ones (text,
+# the narratives list), then one narrative's fields.
+_DROPPED = ("author", "word_count", "relevant", "narratives", "text", "extractor_version")
 TAG_FIELDS: tuple[str, ...] = (
-    "article_id",
-    "url",
-    "source_id",
-    "outlet",
-    "media_type",
-    "country",
-    "language",
-    "title",
-    "published_at",
-    "fetched_at",
-    "story_id",
+    *(f for f in FIELDS if f not in _DROPPED and f != "taxonomy_version"),
     "narrative_id",
     "stance",
     "score",
