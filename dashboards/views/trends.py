@@ -67,7 +67,7 @@ def trend_chart(frame: pd.DataFrame, measure: str, grain: str, layout: str) -> g
                 line={"color": colour, "dash": dash, "width": 2},
                 customdata=part[["articles", "total_articles"]].to_numpy(),
                 hovertemplate=hover,
-                showlegend=layout != "multiples",
+                showlegend=True,  # the legend maps colours and dashes in both layouts
             ),
             row=row,
             col=col,
