@@ -102,6 +102,11 @@ SPIKE_MIN_RATIO = 1.5
 # ... and at least 5 articles in the period (a jump from 0 to 2 articles is not a surge).
 SPIKE_MIN_ARTICLES = 5
 
+# The grain the spike rule runs at; day and month marks are carried over from it (see
+# _spikes_from_weeks) so the three grains never disagree about which waves spiked. A week
+# smooths the weekday rhythm of news and still resolves a wave of a few days.
+SPIKE_GRAIN: Grain = "week"
+
 # Rows shown in "top" lists and "latest articles": what fits on a screen.
 TOP_LIMIT = 15
 LATEST_LIMIT = 20
@@ -458,9 +463,39 @@ def trend_frame(session: Session, flt: DashboardFilter, grain: Grain = "day") ->
     for j, stance in enumerate(STANCES):
         columns[stance] = by_stance[j].T.ravel()
     frame = pd.DataFrame(columns)
+    if grain != SPIKE_GRAIN:
+        frame["spike"] = _spikes_from_weeks(frame, trend_frame(session, flt, SPIKE_GRAIN), grain)
     if visible_from is not None:
         frame = frame[frame["period"] >= pd.Timestamp(visible_from)]
     return frame.sort_values(["narrative_id", "period"], ignore_index=True, kind="stable")
+
+
+def _spikes_from_weeks(frame: pd.DataFrame, weeks: pd.DataFrame, grain: Grain) -> np.ndarray:
+    """Spike marks at ``grain`` carried over from the weekly rule, so every grain marks
+    the same waves: a month spikes when a spiking week starts in it; a day spikes when it
+    is the busiest day (highest share) of a spiking week."""
+    waves = weeks.loc[weeks["spike"], ["narrative_id", "period"]]
+    marked = np.zeros(len(frame), dtype=bool)
+    if waves.empty:
+        return marked
+    if grain == "month":
+        months = set(zip(waves["narrative_id"], waves["period"].dt.to_period("M"), strict=True))
+        keys = zip(frame["narrative_id"], frame["period"].dt.to_period("M"), strict=True)
+        return np.array([k in months for k in keys], dtype=bool)
+    week_of = frame["period"] - pd.to_timedelta(frame["period"].dt.day_of_week, unit="D")
+    in_wave = pd.Series(
+        [
+            k in set(zip(waves["narrative_id"], waves["period"], strict=True))
+            for k in zip(frame["narrative_id"], week_of, strict=True)
+        ],
+        index=frame.index,
+    )
+    candidates = frame[in_wave]
+    if candidates.empty:
+        return marked
+    peaks = candidates.groupby([candidates["narrative_id"], week_of[in_wave]])["share"].idxmax()
+    marked[peaks.to_numpy(dtype=np.int64)] = True  # frame has a fresh RangeIndex
+    return marked
 
 
 TREND_COLUMNS = (

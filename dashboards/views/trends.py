@@ -362,7 +362,6 @@ def main() -> None:
         f"trends-{grain}",
         "trend_csv",
     )
-    window = queries.BASELINE_WINDOW[grain]
     stance_note = (
         f" Stances counted: {', '.join(queries.STANCE_LABELS[s] for s in flt.stances)}."
         if flt.stances
@@ -371,10 +370,12 @@ def main() -> None:
     st.caption(
         "Share = the narrative's articles / all monitored articles in the same period and "
         "filter, so a busy news week does not look like a surge; it lies between 0 and 100 %. "
-        f"Black diamonds: the share is more than {queries.SPIKE_Z:g} standard deviations and "
-        f"{queries.SPIKE_MIN_RATIO:g}x above its mean over the previous {window} "
-        f"{grain}s (and at least {queries.SPIKE_MIN_ARTICLES} articles). Dates are UTC."
-        + stance_note
+        "Black diamonds: spikes, judged on weeks at every grain so day, week and month "
+        f"mark the same waves: a week's share more than {queries.SPIKE_Z:g} standard "
+        f"deviations and {queries.SPIKE_MIN_RATIO:g}x above its mean over the previous "
+        f"{queries.BASELINE_WINDOW['week']} weeks, with at least {queries.SPIKE_MIN_ARTICLES} "
+        "articles; at day grain the busiest day of a spiking week is marked, at month grain "
+        "the month it starts in. Dates are UTC." + stance_note
     )
 
     totals = frame.groupby("label", as_index=False)[["articles", "unique_stories"]].sum()

@@ -523,3 +523,38 @@ def test_article_by_narrative_export_layout(seeded: Session) -> None:
     flat = io.StringIO()
     write_tag_export(seeded, "csv", flat, ExportFilter(narratives=("broken-promise",)))
     assert flat.getvalue().splitlines()[0] == ",".join(TAG_FIELDS)
+
+
+def test_one_spike_rule_marks_the_same_wave_at_every_grain(session: Session) -> None:
+    """Twelve steady weeks at 10 %, then a week at 40 %: every grain marks that one wave."""
+    store.sync_sources(session, [_source("a")])
+    start = date(2025, 1, 6)  # a Monday
+    wave = start + timedelta(weeks=12)
+    for offset in range(7 * 14):
+        day = start + timedelta(days=offset)
+        in_wave = wave <= day < wave + timedelta(days=7)
+        narrative = (40 if in_wave else 10) + (5 if day == wave + timedelta(days=2) else 0)
+        session.add(
+            DailyTotal(
+                day=day, source_id="a", language="en", articles=100, relevant=0, unique_stories=100
+            )
+        )
+        session.add(
+            DailyRollup(
+                day=day,
+                narrative_id="encirclement",
+                source_id="a",
+                language="en",
+                articles=narrative + offset % 3,  # a little noise so the sd is not zero
+                unique_stories=narrative,
+            )
+        )
+    session.commit()
+    flt = DashboardFilter(narratives=("encirclement",))
+    marks = {
+        grain: list(queries.trend_frame(session, flt, grain).query("spike")["period"].dt.date)
+        for grain in queries.GRAINS
+    }
+    assert marks["week"] == [wave]
+    assert marks["day"] == [wave + timedelta(days=2)]  # the busiest day of that week
+    assert marks["month"] == [wave.replace(day=1)]
