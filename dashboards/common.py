@@ -415,6 +415,17 @@ def current_filter() -> DashboardFilter:
     )
 
 
+def every_group(options: FilterOptions, by: str) -> list[str]:
+    """All values of a comparison dimension, filtered or not (fixes each one's colour)."""
+    if by == "source":
+        return [s.name for s in options.sources]
+    if by == "media_type":
+        return options.media_types
+    if by == "country":
+        return options.countries
+    return options.languages
+
+
 def ready(url: str) -> bool:
     """Show a helpful empty state and return False unless there is data to chart."""
     state = database_state(url)

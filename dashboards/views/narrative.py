@@ -56,7 +56,11 @@ def main() -> None:
     if frame.empty:
         common.nothing_matches()
         return
-    colours = palette.STANCE_COLOURS if by == "stance" else None
+    if by == "stance":
+        colours = palette.STANCE_COLOURS
+    else:  # fixed per outlet / media type / ...: the same colour on every view
+        groups = common.every_group(options, by)
+        colours = {str(g): palette.group_style(str(g), groups)[0] for g in frame[by].unique()}
     fig = px.bar(
         frame,
         x="period",

@@ -245,17 +245,6 @@ def csv_button(table: pd.DataFrame, name: str, key: str) -> None:
     )
 
 
-def every_group(options: queries.FilterOptions, by: str) -> list[str]:
-    """All values of a comparison dimension, filtered or not (fixes each one's colour)."""
-    if by == "source":
-        return [s.name for s in options.sources]
-    if by == "media_type":
-        return options.media_types
-    if by == "country":
-        return options.countries
-    return options.languages
-
-
 def compare_section(url: str, flt: queries.DashboardFilter, grain: queries.Grain) -> None:
     """One chart, one axis: a narrative's share of each group's own volume."""
     options = common.filter_options(url)
@@ -278,7 +267,7 @@ def compare_section(url: str, flt: queries.DashboardFilter, grain: queries.Grain
     if frame.empty:
         common.nothing_matches()
         return
-    groups = every_group(options, by)
+    groups = common.every_group(options, by)
     fig = go.Figure()
     for group, part in frame.groupby("group"):
         colour, dash = palette.group_style(str(group), groups)

@@ -469,3 +469,15 @@ def test_cooccurrence_matrix_and_first_movers(seeded: Session) -> None:
     movers = table_with(at, "lag_hours")
     assert len(movers) == 4 and movers["lag_hours"].iloc[0] == 0
     assert movers["lag_hours"].is_monotonic_increasing
+
+
+def test_outlet_colours_are_fixed_between_views(seeded: Session) -> None:
+    at = open_app("views/narrative.py")
+    at.selectbox(key="detail_narrative").set_value("broken-promise")
+    rerun(at)
+    before = {t["name"]: t["marker"]["color"] for t in chart(at, "detail_chart")["data"]}
+    at.multiselect(key="f_sources").set_value(["src-02", "src-03"])
+    rerun(at)
+    after = {t["name"]: t["marker"]["color"] for t in chart(at, "detail_chart")["data"]}
+    assert set(after) == {"Outlet 02", "Outlet 03"}
+    assert after == {k: before[k] for k in after}
