@@ -45,7 +45,8 @@ def _marked(item: Mapping[str, Any]) -> str:
     for mark_start, mark_end in marks:
         a, b = max(mark_start - start, cursor), max(mark_end - start, cursor)
         parts.append(html.escape(text[cursor:a]))
-        parts.append(f"<mark>{html.escape(text[a:b])}</mark>")
+        if b > a:  # a span inside the previous one is already marked
+            parts.append(f"<mark>{html.escape(text[a:b])}</mark>")
         cursor = b
     parts.append(html.escape(text[cursor:]))
     return "".join(parts)
@@ -62,7 +63,7 @@ def evidence_html(items: Sequence[Mapping[str, Any]]) -> str:
         tail = "…" if after else ""
         parts.append(
             '<blockquote style="margin:0.3em 0;border-left:3px solid #ccc;padding-left:0.6em">'
-            f"{lead}{before}<mark>{marked}</mark>{after}{tail}</blockquote>"
+            f"{lead}{before}{marked}{after}{tail}</blockquote>"
         )
     return "".join(parts)
 

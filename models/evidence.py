@@ -130,11 +130,13 @@ def merge_excerpts(
     back to the stored evidence text with no context.
     """
     spans = sorted(
-        (int(e["start"]), int(e["end"]))
-        for e in evidence
-        if isinstance(e.get("start"), int)
-        and isinstance(e.get("end"), int)
-        and 0 <= e["start"] < e["end"] <= len(text)
+        {
+            (int(e["start"]), int(e["end"]))
+            for e in evidence
+            if isinstance(e.get("start"), int)
+            and isinstance(e.get("end"), int)
+            and 0 <= e["start"] < e["end"] <= len(text)
+        }  # a span tagged twice is marked once
     )
     merged: list[list[Any]] = []
     for start, end in spans:
