@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.queries import DashboardFilter, _scope, _tag_scope
+from models.queries import DashboardFilter, _language_in, _scope, _tag_scope
 from models.schema import Article, DailyCooccurrence, DailyRollup, NarrativeTag, Source
 
 MATRIX_COLUMNS = ("narrative_a", "narrative_b", "both", "articles_a", "share")
@@ -72,7 +72,9 @@ def first_movers(
     first. Columns MOVER_COLUMNS.
     """
     seen: Any = func.min(func.coalesce(Article.published_at, Article.fetched_at))
-    wave = replace(flt, since=since, until=until)
+    # Article is joined here: its language is filtered directly, not by _tag_scope's
+    # correlated EXISTS (which would correlate away the joined table).
+    wave = replace(flt, since=since, until=until, languages=())
     stmt = (
         select(Source.name, seen, func.count())
         .select_from(NarrativeTag)
@@ -81,6 +83,8 @@ def first_movers(
         .where(NarrativeTag.narrative_id == narrative_id)
         .group_by(Source.name)
     )
+    if flt.languages:
+        stmt = stmt.where(_language_in(flt.languages))
     rows = session.execute(_tag_scope(stmt, NarrativeTag, wave)).all()
     frame = pd.DataFrame(
         [(r[0], _utc(r[1]), int(r[2])) for r in rows], columns=["outlet", "first_seen", "articles"]

@@ -504,6 +504,14 @@ def test_first_movers_order_and_lag(seeded: Session) -> None:
     assert len(movers) == len(firsts)
     assert movers["first_seen"].iloc[0] == pd.Timestamp(earliest).tz_convert("UTC")
     assert movers["lag_hours"].iloc[0] == 0 and movers["lag_hours"].is_monotonic_increasing
+    german = first_movers(
+        seeded,
+        "broken-promise",
+        DashboardFilter(languages=("de",)),
+        date(2025, 1, 1),
+        date(2025, 3, 1),
+    )
+    assert list(german["outlet"]) == ["Outlet 03"]  # the seed's only German outlet
 
 
 def test_article_by_narrative_export_layout(seeded: Session) -> None:
