@@ -389,19 +389,46 @@ def trend_frame(session: Session, flt: DashboardFilter, grain: Grain = "day") ->
     days x narratives) and pandas' per-call overhead would dominate the page's latency.
     """
     catalogue = {n.id: n for n in narratives(session)}
-    start_of = _period_start(grain)
-    visible_from = start_of(flt.since) if flt.since else None
+    visible_from = _period_start(grain)(flt.since) if flt.since else None
     query_flt = flt
-    if visible_from is not None:
-        lookback = period_starts(visible_from - timedelta(days=1), visible_from, grain)[0]
-        for _ in range(BASELINE_WINDOW[grain] - 1):
-            lookback = period_starts(lookback - timedelta(days=1), lookback, grain)[0]
-        query_flt = replace(flt, since=lookback)
-    count_rows = _daily_narrative_rows(session, query_flt)
-    total_rows = _daily_total_rows(session, query_flt)
-    stance_rows = _daily_stance_rows(session, query_flt)
-    if not total_rows:
+    if flt.since is not None:  # the baselines of both this grain and the spike rule's
+        query_flt = replace(
+            flt, since=min(_lookback(flt.since, grain), _lookback(flt.since, SPIKE_GRAIN))
+        )
+    rows = (
+        _daily_narrative_rows(session, query_flt),
+        _daily_total_rows(session, query_flt),
+        _daily_stance_rows(session, query_flt),
+    )
+    if not rows[1]:
         return pd.DataFrame(columns=list(TREND_COLUMNS))
+    frame = _assemble(rows, flt, query_flt, grain, catalogue)
+    if grain != SPIKE_GRAIN:  # the same rows, bucketed by week for the one spike rule
+        weeks = _assemble(rows, flt, query_flt, SPIKE_GRAIN, catalogue)
+        frame["spike"] = _spikes_from_weeks(frame, weeks, grain)
+    if visible_from is not None:
+        frame = frame[frame["period"] >= pd.Timestamp(visible_from)]
+    return frame.sort_values(["narrative_id", "period"], ignore_index=True, kind="stable")
+
+
+def _lookback(since: date, grain: Grain) -> date:
+    """The first day of the BASELINE_WINDOW periods before the one holding ``since``."""
+    start: date = _period_start(grain)(since)
+    for _ in range(BASELINE_WINDOW[grain]):
+        start = period_starts(start - timedelta(days=1), start, grain)[0]
+    return start
+
+
+def _assemble(
+    rows: tuple[list[Any], list[Any], list[Any]],
+    flt: DashboardFilter,
+    query_flt: DashboardFilter,
+    grain: Grain,
+    catalogue: dict[str, NarrativeInfo],
+) -> pd.DataFrame:
+    """The long trend frame at ``grain`` from the daily rows (every fetched period)."""
+    count_rows, total_rows, stance_rows = rows
+    start_of = _period_start(grain)
     data_last = max(r[0] for r in total_rows)
     first = query_flt.since or min(r[0] for r in total_rows)
     last = flt.until or data_last
@@ -462,12 +489,7 @@ def trend_frame(session: Session, flt: DashboardFilter, grain: Grain = "day") ->
     }
     for j, stance in enumerate(STANCES):
         columns[stance] = by_stance[j].T.ravel()
-    frame = pd.DataFrame(columns)
-    if grain != SPIKE_GRAIN:
-        frame["spike"] = _spikes_from_weeks(frame, trend_frame(session, flt, SPIKE_GRAIN), grain)
-    if visible_from is not None:
-        frame = frame[frame["period"] >= pd.Timestamp(visible_from)]
-    return frame.sort_values(["narrative_id", "period"], ignore_index=True, kind="stable")
+    return pd.DataFrame(columns)
 
 
 def _spikes_from_weeks(frame: pd.DataFrame, weeks: pd.DataFrame, grain: Grain) -> np.ndarray:
