@@ -66,7 +66,9 @@ def test_stopping_narrmon_dashboard_stops_its_server(tmp_path: Path, stop: int) 
         f"import os, time; open({str(pid_file)!r}, 'w').write(str(os.getpid())); time.sleep(120)"
     )
     script = (
-        "import sys\n"
+        "import signal, sys\n"
+        # A shell's background job inherits SIGINT ignored; a terminal's Ctrl-C does not.
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
         "from narrmon import dashboard\n"
         "from narrmon.settings import load_settings\n"
         f"dashboard.dashboard_command = lambda port=None: [sys.executable, '-c', {child!r}]\n"
@@ -74,15 +76,20 @@ def test_stopping_narrmon_dashboard_stops_its_server(tmp_path: Path, stop: int) 
     )
     env = {**os.environ, "NARRMON_DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"}
     parent = subprocess.Popen([sys.executable, "-c", script], env=env)
-    deadline = time.monotonic() + 60  # interpreter start-up on a loaded 2-core machine
-    while not pid_file.exists() or not pid_file.read_text():
-        assert time.monotonic() < deadline and parent.poll() is None
-        time.sleep(0.1)
-    child_pid = int(pid_file.read_text())
-    parent.send_signal(stop)
-    assert parent.wait(timeout=30) == (143 if stop == signal.SIGTERM else 130)
-    with pytest.raises(ProcessLookupError):
-        os.kill(child_pid, 0)  # stopped and reaped by the parent
+    try:
+        deadline = time.monotonic() + 60  # interpreter start-up on a loaded 2-core machine
+        while not pid_file.exists() or not pid_file.read_text():
+            assert time.monotonic() < deadline and parent.poll() is None
+            time.sleep(0.1)
+        child_pid = int(pid_file.read_text())
+        parent.send_signal(stop)
+        assert parent.wait(timeout=30) == (143 if stop == signal.SIGTERM else 130)
+        with pytest.raises(ProcessLookupError):
+            os.kill(child_pid, 0)  # stopped and reaped by the parent
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.wait()
 
 
 HOSTILE = "<img src=x onerror=alert(1)>"
