@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from dashboards import common, palette
+from dashboards import common, palette, safe
 from models import chart_data, compare, now_vs_usual, queries
 
 MEASURES = {
@@ -366,6 +366,17 @@ def main() -> None:
         "articles; at day grain the busiest day of a spiking week is marked, at month grain "
         "the month it starts in. Dates are UTC." + stance_note
     )
+
+    definitions = [n for n in common.filter_options(url).narratives if n.definition]
+    if definitions:
+        with st.expander("What each narrative counts (taxonomy definitions)"):
+            st.markdown(
+                "\n".join(
+                    f"- **{safe.md_text(n.label)}** "
+                    f"({queries.SIDE_LABELS.get(n.side, n.side)}): {safe.md_text(n.definition)}"
+                    for n in definitions
+                )
+            )
 
     totals = frame.groupby("label", as_index=False)[["articles", "unique_stories"]].sum()
     cols = st.columns(3)

@@ -481,3 +481,23 @@ def test_outlet_colours_are_fixed_between_views(seeded: Session) -> None:
     after = {t["name"]: t["marker"]["color"] for t in chart(at, "detail_chart")["data"]}
     assert set(after) == {"Outlet 02", "Outlet 03"}
     assert after == {k: before[k] for k in after}
+
+
+def test_trends_show_each_narratives_definition(seeded: Session) -> None:
+    from models import store
+
+    store.sync_narratives(
+        seeded,
+        [
+            {
+                "id": "encirclement",
+                "side": "kremlin",
+                "label": "Encirclement",
+                "definition": "NATO surrounds Russia with bases.",
+            }
+        ],
+        "v-test",
+    )
+    seeded.commit()
+    at = open_app()
+    assert any("NATO surrounds Russia with bases" in m.value for m in at.markdown)
