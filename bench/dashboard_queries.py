@@ -28,6 +28,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -37,8 +38,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from bench.seed import KREMLIN_SIDE, LANGS, MEDIA_TYPES, NARRATIVE_IDS, seed
-from models import migrate, queries
+from models import evidence, migrate, queries
+from models.compare import compare_frame
+from models.cooccurrence import cooccurrence_matrix, first_movers
 from models.db import make_engine, session_factory
+from models.now_vs_usual import change_drivers, now_vs_usual
 from models.queries import DashboardFilter, Grain
 from models.rollups import rebuild_rollups
 from models.schema import Article, DailyRollup, DailyTotal, NarrativeTag
@@ -57,6 +61,8 @@ COPY_TABLES = (
     "articles",
     "narrative_tags",
     "daily_rollups",
+    "daily_stance_rollups",
+    "daily_cooccurrence",
     "daily_totals",
 )
 TARGET_MS = {"postgresql": 300.0, "sqlite": 1000.0}
@@ -309,6 +315,22 @@ def _trends_page(session: Session, flt: DashboardFilter, grain: Grain) -> Any:
     return queries.copies_vs_stories(frame)
 
 
+def _one(flt: DashboardFilter) -> str:
+    """The narrative a detail page shows for ``flt``."""
+    return flt.narratives[0] if flt.narratives else NARRATIVE_IDS[0]
+
+
+def _drivers(session: Session, flt: DashboardFilter, grain: Grain) -> Any:
+    """The Trends page's now-vs-usual table: the trend frame's latest complete period and
+    the outlets that drove its change."""
+    frame = queries.trend_frame(session, flt, grain)
+    now = now_vs_usual(frame)
+    if now.empty:
+        return now
+    period = now["period"].iloc[0].date()
+    return change_drivers(session, flt, period, grain, tuple(now["narrative_id"]))
+
+
 QUERIES: dict[str, tuple[bool, Callable[[Session, DashboardFilter, Grain], Any]]] = {
     # name: (part of the Trends page target?, call)
     "Trends page, uncached (all below)": (True, _trends_page),
@@ -344,6 +366,32 @@ QUERIES: dict[str, tuple[bool, Callable[[Session, DashboardFilter, Grain], Any]]
         False,
         lambda s, f, g: queries.latest_articles(
             s, f.narratives[0] if f.narratives else NARRATIVE_IDS[0], f
+        ),
+    ),
+    "trends: trend_frame with a stance filter (daily_stance_rollups)": (
+        False,
+        lambda s, f, g: queries.trend_frame(s, replace(f, stances=("promotes",)), g),
+    ),
+    "trends: now-vs-usual drivers": (False, _drivers),
+    "trends: compare by media type": (
+        False,
+        lambda s, f, g: compare_frame(s, _one(f), f, "media_type", g),
+    ),
+    "detail: co-occurrence matrix (daily_cooccurrence)": (
+        False,
+        lambda s, f, g: cooccurrence_matrix(s, f),
+    ),
+    "detail: first movers of a week": (
+        False,
+        lambda s, f, g: first_movers(
+            s, _one(f), f, f.since or START, (f.since or START) + timedelta(days=6)
+        ),
+    ),
+    "detail: evidence count + page 3 (narrative_tags)": (
+        False,
+        lambda s, f, g: (
+            evidence.count_evidence(s, _one(f), f),
+            evidence.evidence_page(s, _one(f), f, 2),
         ),
     ),
     "outlets: outlet_daily": (False, lambda s, f, g: queries.outlet_daily(s, f)),

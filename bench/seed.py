@@ -56,6 +56,11 @@ _WORDS = [
     "baltic",
     "defence",
 ]
+STANCES = ("promotes", "reports", "disputes")
+# Stance weights (promotes, reports, disputes) by outlet, cycling over the outlets: an
+# amplifier, a debunker and a neutral wire, so stance splits differ by outlet as they do
+# in real coverage (the demo's debunkers dispute most broken-promise claims).
+STANCE_MIX = ((0.7, 0.2, 0.1), (0.1, 0.2, 0.7), (0.2, 0.6, 0.2))
 EVIDENCE = "Moscow says the West promised in 1990 that NATO would not move one inch east."
 
 
@@ -104,8 +109,11 @@ def synthetic_article(
     )
 
 
-def synthetic_tags(i: int, rng: random.Random) -> list[TagRecord]:
-    """Two tags on most articles (so 1M articles carry about 2M tags), none on some."""
+def synthetic_tags(i: int, rng: random.Random, source_index: int = 0) -> list[TagRecord]:
+    """Two tags on most articles (so 1M articles carry about 2M tags), none on some.
+
+    The stance follows the outlet's STANCE_MIX (``source_index`` picks it).
+    """
     if i % 10 == 0:
         return []
     ids = rng.sample(NARRATIVE_IDS, 2 if i % 10 > 1 else 3)
@@ -114,7 +122,7 @@ def synthetic_tags(i: int, rng: random.Random) -> list[TagRecord]:
         TagRecord(
             narrative_id=n,
             score=round(rng.uniform(0.5, 1.0), 3),
-            stance="reports" if n in KREMLIN_SIDE else "disputes",
+            stance=rng.choices(STANCES, STANCE_MIX[source_index % len(STANCE_MIX)])[0],
             evidence=evidence,
         )
         for n in ids
@@ -143,7 +151,10 @@ def seed(
         idx = range(first, min(first + batch, n_articles))
         records = [synthetic_article(i, sources, start, days, words, rng) for i in idx]
         ids = store.upsert_articles(session, records)
-        tags = {ids[r.url][0]: synthetic_tags(i, rng) for i, r in zip(idx, records, strict=True)}
+        tags = {
+            ids[r.url][0]: synthetic_tags(i, rng, i % len(sources))
+            for i, r in zip(idx, records, strict=True)
+        }
         store.replace_tags(session, tags, "synthetic-1")
         session.commit()
         if progress:

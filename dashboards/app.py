@@ -30,6 +30,7 @@ st.set_page_config(page_title="narrative-monitor", page_icon=":material/monitori
 url = common.database_url()
 if common.database_state(url) == "ok":
     common.filter_sidebar(common.filter_options(url))
+    common.freshness_banner(url, common.filter_options(url))
 st.sidebar.caption(f"Database: `{common.redact(url)}` (read-only)")
 
 page = st.navigation(
@@ -38,6 +39,9 @@ page = st.navigation(
         st.Page(PAGES / "narrative.py", title="Narrative detail", icon=":material/search:"),
         st.Page(PAGES / "outlets.py", title="Outlets and feed health", icon=":material/rss_feed:"),
         st.Page(PAGES / "export.py", title="Export", icon=":material/download:"),
+        st.Page(PAGES / "archive.py", title="Archived copy", icon=":material/inventory_2:"),
     ]
 )
 page.run()
+if common.database_state(url) == "ok":
+    common.save_url_and_offer_link()

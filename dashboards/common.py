@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,7 +20,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session
 
-from models import queries
+from dashboards import url_state
+from models import compare as compare_mod
+from models import cooccurrence, evidence, now_vs_usual, queries
 from models.queries import DashboardFilter, FilterOptions, Grain
 
 # Read-only override: point the dashboards at a database role that can only SELECT.
@@ -94,6 +96,38 @@ def trend(url: str, flt: DashboardFilter, grain: Grain) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def change_drivers(
+    url: str, flt: DashboardFilter, period: date, grain: Grain, narrative_ids: tuple[str, ...]
+) -> dict[str, str]:
+    """Cached :func:`models.now_vs_usual.change_drivers`."""
+    return run_query(
+        url, lambda s: now_vs_usual.change_drivers(s, flt, period, grain, narrative_ids)
+    )
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def compare(
+    url: str, narrative_id: str, flt: DashboardFilter, by: compare_mod.CompareBy, grain: Grain
+) -> pd.DataFrame:
+    """Cached :func:`models.compare.compare_frame`."""
+    return run_query(url, lambda s: compare_mod.compare_frame(s, narrative_id, flt, by, grain))
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def cooccurrence_matrix(url: str, flt: DashboardFilter) -> pd.DataFrame:
+    """Cached :func:`models.cooccurrence.cooccurrence_matrix`."""
+    return run_query(url, lambda s: cooccurrence.cooccurrence_matrix(s, flt))
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def first_movers(
+    url: str, narrative_id: str, flt: DashboardFilter, since: date, until: date
+) -> pd.DataFrame:
+    """Cached :func:`models.cooccurrence.first_movers`."""
+    return run_query(url, lambda s: cooccurrence.first_movers(s, narrative_id, flt, since, until))
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def breakdown(
     url: str, narrative_id: str, flt: DashboardFilter, by: queries.Dimension, grain: Grain
 ) -> pd.DataFrame:
@@ -120,6 +154,20 @@ def latest_articles(url: str, narrative_id: str, flt: DashboardFilter) -> list[d
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def evidence_count(url: str, narrative_id: str, flt: DashboardFilter) -> int:
+    """Cached :func:`models.evidence.count_evidence`."""
+    return run_query(url, lambda s: evidence.count_evidence(s, narrative_id, flt))
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def evidence_page(
+    url: str, narrative_id: str, flt: DashboardFilter, page: int
+) -> list[dict[str, Any]]:
+    """Cached :func:`models.evidence.evidence_page`."""
+    return run_query(url, lambda s: evidence.evidence_page(s, narrative_id, flt, page))
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def outlet_daily(url: str, flt: DashboardFilter) -> pd.DataFrame:
     """Cached :func:`models.queries.outlet_daily`."""
     return run_query(url, lambda s: queries.outlet_daily(s, flt))
@@ -132,6 +180,36 @@ def feed_health(url: str, flt: DashboardFilter) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def source_health(url: str) -> list[dict[str, object]]:
+    """Every source's health by the rule `narrmon health` applies (quality.health), as of
+    now (UTC): one definition of stale feeds and of the quarantine share."""
+    from quality.health import feed_health, health_dicts
+
+    return run_query(url, lambda s: health_dicts(feed_health(s, now=datetime.now(UTC))))
+
+
+# Newest article older than this (days) raises the staleness banner: ingestion runs hourly,
+# so two days without a new article means the pipeline or every outlet has stopped.
+STALE_AFTER_DAYS = 2
+
+
+def freshness_banner(url: str, options: FilterOptions) -> None:
+    """A banner with the newest article's age and the sources `narrmon health` flags."""
+    if options.last_day is None:
+        return
+    age = (datetime.now(UTC).date() - options.last_day).days
+    unhealthy = [h for h in source_health(url) if h["enabled"] and not h["healthy"]]
+    names = ", ".join(str(h["name"]) for h in unhealthy[:5])
+    more = f" and {len(unhealthy) - 5} more" if len(unhealthy) > 5 else ""
+    stale = f" Unhealthy sources: {names}{more} (see Outlets and feed health)." if names else ""
+    newest = f"The newest article is from {options.last_day:%d %b %Y} ({age:,} days ago, UTC)."
+    if age > STALE_AFTER_DAYS:
+        st.warning(f"Data may be stale. {newest}{stale}")
+    elif stale:
+        st.info(f"{newest}{stale}")
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def export_count(url: str, eflt: Any) -> int:
     """Cached :func:`models.queries.count_articles` for a models.export.ExportFilter."""
     return run_query(url, lambda s: queries.count_articles(s, eflt))
@@ -139,22 +217,96 @@ def export_count(url: str, eflt: Any) -> int:
 
 # --------------------------------------------------------------------------- filters
 
-FILTER_KEYS = ("f_range", "f_narratives", "f_sources", "f_media", "f_countries", "f_languages")
+FILTER_KEYS = (
+    "f_range",
+    "f_narratives",
+    "f_stances",
+    "f_sources",
+    "f_media",
+    "f_countries",
+    "f_languages",
+)
+
+
+PRESETS = {
+    "custom": "Custom (pick dates below)",
+    "7": "Last 7 days",
+    "30": "Last 30 days",
+    "90": "Last 90 days",
+    "month": "This month",
+    "365": "Last 12 months",
+    "all": "All data",
+}
+# The earliest day the date picker offers: before any outlet the project monitors.
+EARLIEST_DAY = date(1990, 1, 1)
+
+
+def preset_range(preset: str, today: date, first: date | None) -> tuple[date, date] | None:
+    """The (since, until) of a date preset, ending today (UTC); None for custom."""
+    if preset == "all":
+        return (first or today, today)
+    if preset == "month":
+        return (today.replace(day=1), today)
+    if preset.isdigit():
+        return (today - timedelta(days=int(preset) - 1), today)
+    return None
+
+
+def _apply_preset() -> None:
+    state = st.session_state
+    options: FilterOptions | None = state.get("_options")
+    first = options.first_day if options is not None else None
+    picked = preset_range(str(state.get("f_preset")), datetime.now(UTC).date(), first)
+    if picked is not None:
+        state["f_range"] = picked
+
+
+def _custom_range() -> None:
+    st.session_state["f_preset"] = "custom"
+
+
+def _keep_known(key: str, allowed: list[str]) -> None:
+    """Drop values (from a shared link) that the widget does not offer."""
+    state = st.session_state
+    if key in state:
+        state[key] = [v for v in state[key] if v in allowed]
 
 
 def filter_sidebar(options: FilterOptions) -> None:
     """Draw the shared filters in the sidebar (their values live in session state)."""
+    state = st.session_state
+    url_state.load(st.query_params, state)
+    state["_options"] = options
     side = st.sidebar
     side.header("Filters")
+    today = datetime.now(UTC).date()
     if options.first_day is not None and options.last_day is not None:
-        side.date_input(
-            "Date range",
-            value=(options.first_day, options.last_day),
-            min_value=options.first_day,
-            max_value=options.last_day,
-            key="f_range",
+        side.selectbox(
+            "Quick range (UTC)",
+            list(PRESETS),
+            format_func=PRESETS.__getitem__,
+            key="f_preset",
+            on_change=_apply_preset,
         )
+        picked = state.get("f_range")
+        if isinstance(picked, (tuple, list)):
+            state["f_range"] = tuple(min(max(d, EARLIEST_DAY), today) for d in picked)
+        kwargs: dict[str, Any] = {}
+        if "f_range" not in state:
+            kwargs["value"] = (options.first_day, options.last_day)
+        side.date_input(
+            "Date range (UTC)",
+            min_value=EARLIEST_DAY,
+            max_value=today,
+            key="f_range",
+            on_change=_custom_range,
+            help="Any dates up to today; the data spans "
+            f"{options.first_day:%d %b %Y} to {options.last_day:%d %b %Y}.",
+            **kwargs,
+        )
+        side.caption(f"Data: {options.first_day:%d %b %Y} to {options.last_day:%d %b %Y} (UTC)")
     labels = {n.id: n.label for n in options.narratives}
+    _keep_known("f_narratives", list(labels))
     side.multiselect(
         "Narratives",
         list(labels),
@@ -162,7 +314,18 @@ def filter_sidebar(options: FilterOptions) -> None:
         key="f_narratives",
         placeholder="All narratives",
     )
+    _keep_known("f_stances", list(queries.STANCES))
+    side.multiselect(
+        "Stance",
+        list(queries.STANCES),
+        format_func=lambda s: queries.STANCE_LABELS.get(s, s),
+        key="f_stances",
+        placeholder="All stances",
+        help="Count only tags whose article promotes, reports or disputes the narrative. "
+        "Shares keep all monitored articles as the denominator.",
+    )
     names = {s.id: s.name for s in options.sources}
+    _keep_known("f_sources", list(names))
     side.multiselect(
         "Outlets",
         list(names),
@@ -170,11 +333,63 @@ def filter_sidebar(options: FilterOptions) -> None:
         key="f_sources",
         placeholder="All outlets",
     )
-    side.multiselect(
-        "Media type", options.media_types, key="f_media", placeholder="All media types"
+    for key, label, values, empty in (
+        ("f_media", "Media type", options.media_types, "All media types"),
+        ("f_countries", "Country", options.countries, "All countries"),
+        ("f_languages", "Language", options.languages, "All languages"),
+    ):
+        _keep_known(key, values)
+        side.multiselect(label, values, key=key, placeholder=empty)
+
+
+def save_url_and_offer_link() -> None:
+    """Write the current view into the query string and show it as a copyable link."""
+    state = st.session_state
+    query = url_state.query_of(state)
+    if dict(st.query_params) != query:
+        st.query_params.from_dict(query)
+    with st.sidebar.expander("Copy link to this view"):
+        st.code(url_state.link(str(st.context.url or ""), state), language=None)
+
+
+def choice(key: str, options: list[Any], default: Any) -> None:
+    """Seed widget ``key`` before it is drawn: a value from a link if valid, else ``default``."""
+    state = st.session_state
+    if state.get(key) not in options:
+        state[key] = default
+
+
+def grain_radio(where: Any, key: str) -> Grain:
+    """The page's period widget, seeded from and saved to the period every page shares
+    (so switching pages keeps it, and the link carries it as ``grain``)."""
+    state = st.session_state
+    choice("grain", list(queries.GRAINS), "week")  # weeks: nine daily lines are hard to read
+    if state.get(key) not in queries.GRAINS:
+        state[key] = state["grain"]
+    grain: Grain = where.radio(
+        "Period", queries.GRAINS, horizontal=True, key=key, format_func=str.title
     )
-    side.multiselect("Country", options.countries, key="f_countries", placeholder="All countries")
-    side.multiselect("Language", options.languages, key="f_languages", placeholder="All languages")
+    state["grain"] = grain
+    return grain
+
+
+def date_range_problem(flt: DashboardFilter, options: FilterOptions) -> str | None:
+    """A plain sentence when the date filter cannot show anything, else None."""
+    if options.first_day is None or options.last_day is None:
+        return None
+    if flt.since is not None and flt.until is None:
+        return "Pick an end date too (click a second day in the calendar)."
+    if flt.since is not None and flt.since > options.last_day:
+        return (
+            f"No articles after {flt.since:%d %b %Y}: the newest is from "
+            f"{options.last_day:%d %b %Y}. Choose an earlier range or 'All data'."
+        )
+    if flt.until is not None and flt.until < options.first_day:
+        return (
+            f"No articles before {flt.until:%d %b %Y}: the oldest is from "
+            f"{options.first_day:%d %b %Y}."
+        )
+    return None
 
 
 def current_filter() -> DashboardFilter:
@@ -196,14 +411,29 @@ def current_filter() -> DashboardFilter:
         media_types=tuple(state.get("f_media") or ()),
         countries=tuple(state.get("f_countries") or ()),
         languages=tuple(state.get("f_languages") or ()),
+        stances=tuple(state.get("f_stances") or ()),
     )
+
+
+def every_group(options: FilterOptions, by: str) -> list[str]:
+    """All values of a comparison dimension, filtered or not (fixes each one's colour)."""
+    if by == "source":
+        return [s.name for s in options.sources]
+    if by == "media_type":
+        return options.media_types
+    if by == "country":
+        return options.countries
+    return options.languages
 
 
 def ready(url: str) -> bool:
     """Show a helpful empty state and return False unless there is data to chart."""
     state = database_state(url)
     if state == "ok":
-        return True
+        problem = date_range_problem(current_filter(), filter_options(url))
+        if problem:
+            st.warning(problem)
+        return problem is None
     if state == "no-schema":
         st.warning(
             f"The database at `{redact(url)}` has no narrmon tables yet. "

@@ -34,18 +34,36 @@ def safe_href(url: object) -> str | None:
     return html.escape(text, quote=True) if scheme in ("http", "https") else None
 
 
+def _marked(item: Mapping[str, Any]) -> str:
+    """The excerpt's text, escaped, with each evidence span (``marks``) in ``<mark>``."""
+    text = str(item.get("text") or "")
+    start = item.get("start")
+    marks = item.get("marks") or []
+    if not isinstance(start, int) or len(marks) < 2:
+        return f"<mark>{html.escape(text)}</mark>"
+    parts, cursor = [], 0
+    for mark_start, mark_end in marks:
+        a, b = max(mark_start - start, cursor), max(mark_end - start, cursor)
+        parts.append(html.escape(text[cursor:a]))
+        if b > a:  # a span inside the previous one is already marked
+            parts.append(f"<mark>{html.escape(text[a:b])}</mark>")
+        cursor = b
+    parts.append(html.escape(text[cursor:]))
+    return "".join(parts)
+
+
 def evidence_html(items: Sequence[Mapping[str, Any]]) -> str:
     """Evidence excerpts as escaped HTML with the evidence sentence in ``<mark>``."""
     parts = []
     for item in items:
         before = html.escape(str(item.get("before") or ""))
-        marked = html.escape(str(item.get("text") or ""))
+        marked = _marked(item)
         after = html.escape(str(item.get("after") or ""))
         lead = "…" if before else ""
         tail = "…" if after else ""
         parts.append(
             '<blockquote style="margin:0.3em 0;border-left:3px solid #ccc;padding-left:0.6em">'
-            f"{lead}{before}<mark>{marked}</mark>{after}{tail}</blockquote>"
+            f"{lead}{before}{marked}{after}{tail}</blockquote>"
         )
     return "".join(parts)
 
@@ -70,9 +88,15 @@ def article_card(article: Mapping[str, Any]) -> str:
         )
         if v
     )
+    archive = ""
+    if article.get("archived") and isinstance(article.get("article_id"), int):
+        archive = (
+            f' · <a href="archive?article={article["article_id"]}" target="_blank" '
+            'rel="noopener noreferrer">archived copy</a>'
+        )
     return (
         '<div style="margin-bottom:1em">'
         f'<div style="font-weight:600">{heading}</div>'
-        f'<div style="color:#666;font-size:0.85em">{meta}</div>'
+        f'<div style="color:#595959;font-size:0.85em">{meta}{archive}</div>'
         f"{evidence_html(article.get('evidence') or [])}</div>"
     )

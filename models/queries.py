@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Literal, TypeVarTuple
 
@@ -26,6 +26,7 @@ from sqlalchemy import (
     Engine,
     Select,
     and_,
+    case,
     create_engine,
     event,
     false,
@@ -37,11 +38,12 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, aliased
 
-from models.rollups import UNKNOWN_LANGUAGE
+from models.rollups import UNKNOWN_LANGUAGE, UNKNOWN_STANCE
 from models.schema import (
     Article,
     CrawlRun,
     DailyRollup,
+    DailyStanceRollup,
     DailyTotal,
     FeedState,
     Narrative,
@@ -71,6 +73,19 @@ DEFAULT_NARRATIVES: tuple[tuple[str, str, Side], ...] = (
 )
 SIDE_LABELS: dict[str, str] = {"kremlin": "Kremlin-side", "counter": "Counter-narrative"}
 
+# The stances the tagger assigns per narrative, and the bucket of tags stored without one.
+STANCES: tuple[str, ...] = ("promotes", "reports", "disputes", UNKNOWN_STANCE)
+STANCE_LABELS: dict[str, str] = {
+    "promotes": "Promotes",
+    "reports": "Reports",
+    "disputes": "Disputes",
+    UNKNOWN_STANCE: "Stance unknown",
+}
+# The stance that *advances* a narrative. The Kremlin-side and counter measures count
+# only tags with this stance: an article disputing a Kremlin claim is a rebuttal and one
+# that merely reports it is neutral; neither advances the claim (docs/dashboards.md).
+ADVANCING_STANCE = "promotes"
+
 # Rolling baseline for spike marks, in periods of the chosen grain: four weeks of days,
 # eight weeks, six months. Long enough to smooth the weekly news cycle, short enough to
 # follow a slow trend.
@@ -86,6 +101,11 @@ SPIKE_Z = 3.0
 SPIKE_MIN_RATIO = 1.5
 # ... and at least 5 articles in the period (a jump from 0 to 2 articles is not a surge).
 SPIKE_MIN_ARTICLES = 5
+
+# The grain the spike rule runs at; day and month marks are carried over from it (see
+# _spikes_from_weeks) so the three grains never disagree about which waves spiked. A week
+# smooths the weekday rhythm of news and still resolves a wave of a few days.
+SPIKE_GRAIN: Grain = "week"
 
 # Rows shown in "top" lists and "latest articles": what fits on a screen.
 TOP_LIMIT = 15
@@ -113,6 +133,8 @@ class DashboardFilter:
     media_types: tuple[str, ...] = field(default_factory=tuple)
     countries: tuple[str, ...] = field(default_factory=tuple)
     languages: tuple[str, ...] = field(default_factory=tuple)
+    # Tag stances counted in narrative figures (STANCES); denominators never narrow.
+    stances: tuple[str, ...] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)
@@ -122,6 +144,7 @@ class NarrativeInfo:
     id: str
     label: str
     side: str
+    definition: str = ""
 
 
 @dataclass(frozen=True)
@@ -220,12 +243,14 @@ def _scope(stmt: Select[*Ts], table: Any, flt: DashboardFilter) -> Select[*Ts]:
 def narratives(session: Session) -> list[NarrativeInfo]:
     """The taxonomy's narratives (from the ``narratives`` table, else the built-in nine)."""
     rows = session.execute(
-        select(Narrative.id, Narrative.label, Narrative.side).order_by(Narrative.id)
+        select(Narrative.id, Narrative.label, Narrative.side, Narrative.definition).order_by(
+            Narrative.id
+        )
     ).all()
     if not rows:
         return [NarrativeInfo(i, label, side) for i, label, side in DEFAULT_NARRATIVES]
     order = {n[0]: k for k, n in enumerate(DEFAULT_NARRATIVES)}
-    found = [NarrativeInfo(r.id, r.label or r.id, r.side) for r in rows]
+    found = [NarrativeInfo(r.id, r.label or r.id, r.side, r.definition or "") for r in rows]
     return sorted(found, key=lambda n: (order.get(n.id, len(order)), n.id))
 
 
@@ -279,16 +304,42 @@ def bucket(days: pd.Series, grain: Grain) -> pd.Series:
     raise ValueError(f"unknown grain {grain!r}; choose one of {', '.join(GRAINS)}")
 
 
+def _narrative_table(flt: DashboardFilter) -> Any:
+    """The rollup narrative counts come from: the stance split only when stance narrows."""
+    return DailyStanceRollup if flt.stances else DailyRollup
+
+
+def _narrative_scope(stmt: Select[*Ts], table: Any, flt: DashboardFilter) -> Select[*Ts]:
+    """:func:`_scope` plus the stance filter, for selects over a narrative rollup."""
+    stmt = _scope(stmt, table, flt)
+    if flt.stances and hasattr(table, "stance"):
+        stmt = stmt.where(table.stance.in_(flt.stances))
+    return stmt
+
+
 def _daily_narrative_rows(session: Session, flt: DashboardFilter) -> list[Any]:
+    table = _narrative_table(flt)
     stmt = select(
-        DailyRollup.day,
-        DailyRollup.narrative_id,
-        func.sum(DailyRollup.articles),
-        func.sum(DailyRollup.unique_stories),
-    ).group_by(DailyRollup.day, DailyRollup.narrative_id)
-    stmt = _scope(stmt, DailyRollup, flt)
+        table.day,
+        table.narrative_id,
+        func.sum(table.articles),
+        func.sum(table.unique_stories),
+    ).group_by(table.day, table.narrative_id)
+    stmt = _narrative_scope(stmt, table, flt)
     if flt.narratives:
-        stmt = stmt.where(DailyRollup.narrative_id.in_(flt.narratives))
+        stmt = stmt.where(table.narrative_id.in_(flt.narratives))
+    return [tuple(r) for r in session.execute(stmt)]
+
+
+def _daily_stance_rows(session: Session, flt: DashboardFilter) -> list[Any]:
+    """(day, narrative_id, stance, articles) under the filter, from the stance rollup."""
+    table = DailyStanceRollup
+    stmt = select(table.day, table.narrative_id, table.stance, func.sum(table.articles)).group_by(
+        table.day, table.narrative_id, table.stance
+    )
+    stmt = _narrative_scope(stmt, table, flt)
+    if flt.narratives:
+        stmt = stmt.where(table.narrative_id.in_(flt.narratives))
     return [tuple(r) for r in session.execute(stmt)]
 
 
@@ -324,25 +375,65 @@ def daily_totals(session: Session, flt: DashboardFilter) -> pd.DataFrame:
 def trend_frame(session: Session, flt: DashboardFilter, grain: Grain = "day") -> pd.DataFrame:
     """Each selected narrative per period: counts, shares of all coverage, spike marks.
 
-    Columns: ``period, narrative_id, label, side, articles, unique_stories, total_articles,
-    total_unique, share, unique_share, baseline, spike``. Every period between the first
-    and last monitored day is present (zero-filled), so baselines see quiet periods.
-    ``share`` is narrative articles / all monitored articles of the period, so a busy
-    news week does not look like a surge. Empty frame when nothing is monitored.
+    Columns: TREND_COLUMNS. Every period between the first and last monitored day is
+    present (zero-filled), so baselines see quiet periods. ``share`` is narrative
+    articles / all monitored articles of the period, so a busy news week does not look
+    like a surge. ``promotes``, ``reports``, ``disputes`` and ``unknown`` split
+    ``articles`` by tag stance. ``baseline`` and ``baseline_sd`` are the mean and
+    standard deviation of the share over the previous BASELINE_WINDOW periods, read from
+    before the filter's start date when needed, so narrowing the dates keeps the
+    baseline. ``complete`` is False for a period that extends past the last monitored
+    day (or the filter's end). Empty frame when nothing is monitored.
 
     The aggregation runs on numpy arrays (period x narrative): the rows are few (at most
     days x narratives) and pandas' per-call overhead would dominate the page's latency.
     """
     catalogue = {n.id: n for n in narratives(session)}
-    count_rows = _daily_narrative_rows(session, flt)
-    total_rows = _daily_total_rows(session, flt)
-    if not total_rows:
+    visible_from = _period_start(grain)(flt.since) if flt.since else None
+    query_flt = flt
+    if flt.since is not None:  # the baselines of both this grain and the spike rule's
+        query_flt = replace(
+            flt, since=min(_lookback(flt.since, grain), _lookback(flt.since, SPIKE_GRAIN))
+        )
+    rows = (
+        _daily_narrative_rows(session, query_flt),
+        _daily_total_rows(session, query_flt),
+        _daily_stance_rows(session, query_flt),
+    )
+    if not rows[1]:
         return pd.DataFrame(columns=list(TREND_COLUMNS))
-    first = flt.since or min(r[0] for r in total_rows)
-    last = flt.until or max(r[0] for r in total_rows)
+    frame = _assemble(rows, flt, query_flt, grain, catalogue)
+    if grain != SPIKE_GRAIN:  # the same rows, bucketed by week for the one spike rule
+        weeks = _assemble(rows, flt, query_flt, SPIKE_GRAIN, catalogue)
+        frame["spike"] = _spikes_from_weeks(frame, weeks, grain)
+    if visible_from is not None:
+        frame = frame[frame["period"] >= pd.Timestamp(visible_from)]
+    return frame.sort_values(["narrative_id", "period"], ignore_index=True, kind="stable")
+
+
+def _lookback(since: date, grain: Grain) -> date:
+    """The first day of the BASELINE_WINDOW periods before the one holding ``since``."""
+    start: date = _period_start(grain)(since)
+    for _ in range(BASELINE_WINDOW[grain]):
+        start = period_starts(start - timedelta(days=1), start, grain)[0]
+    return start
+
+
+def _assemble(
+    rows: tuple[list[Any], list[Any], list[Any]],
+    flt: DashboardFilter,
+    query_flt: DashboardFilter,
+    grain: Grain,
+    catalogue: dict[str, NarrativeInfo],
+) -> pd.DataFrame:
+    """The long trend frame at ``grain`` from the daily rows (every fetched period)."""
+    count_rows, total_rows, stance_rows = rows
+    start_of = _period_start(grain)
+    data_last = max(r[0] for r in total_rows)
+    first = query_flt.since or min(r[0] for r in total_rows)
+    last = flt.until or data_last
     periods = period_starts(first, last, grain)
     slot = {p: k for k, p in enumerate(periods)}
-    start_of = _period_start(grain)
     selected = list(flt.narratives) or list(catalogue)
     selected += sorted({r[1] for r in count_rows} - set(selected))  # ids outside taxonomy
     column = {n: k for k, n in enumerate(selected)}
@@ -361,30 +452,72 @@ def trend_frame(session: Session, flt: DashboardFilter, grain: Grain = "day") ->
         if k is not None:
             articles[k, column[narrative_id]] += n_articles
             stories[k, column[narrative_id]] += n_stories
+    by_stance = np.zeros((len(STANCES), n_periods, n_narratives), dtype=np.int64)
+    stance_slot = {st: k for k, st in enumerate(STANCES)}
+    for day, narrative_id, stance, n_articles in stance_rows:
+        k = slot.get(start_of(day))
+        j = stance_slot.get(stance, stance_slot[UNKNOWN_STANCE])
+        if k is not None and narrative_id in column:
+            by_stance[j, k, column[narrative_id]] += n_articles
     share = _divide(articles, totals[:, :1])
     unique_share = _divide(stories, totals[:, 1:])
-    baseline, spike = _spike_arrays(share, articles, grain)
+    # A period with no monitored article at all (before the first crawl, an outage) is
+    # missing data, not a quiet period: it stays out of the baseline.
+    observed = np.where(totals[:, :1] > 0, share, np.nan)
+    baseline, baseline_sd, spike = _spike_arrays(observed, articles, grain)
+    ends = [next_period(p, grain) - timedelta(days=1) for p in periods]
+    complete = np.array([end <= min(last, data_last) for end in ends])
 
     labels = [catalogue[i].label if i in catalogue else i for i in selected]
     sides = [catalogue[i].side if i in catalogue else "" for i in selected]
     # Long format, narrative-major (all periods of one narrative, then the next).
-    frame = pd.DataFrame(
-        {
-            "period": np.tile(np.array(periods, dtype="datetime64[ns]"), n_narratives),
-            "narrative_id": np.repeat(np.array(selected, dtype=object), n_periods),
-            "label": np.repeat(np.array(labels, dtype=object), n_periods),
-            "side": np.repeat(np.array(sides, dtype=object), n_periods),
-            "articles": articles.T.ravel(),
-            "unique_stories": stories.T.ravel(),
-            "total_articles": np.tile(totals[:, 0], n_narratives),
-            "total_unique": np.tile(totals[:, 1], n_narratives),
-            "share": share.T.ravel(),
-            "unique_share": unique_share.T.ravel(),
-            "baseline": baseline.T.ravel(),
-            "spike": spike.T.ravel(),
-        }
+    columns: dict[str, Any] = {
+        "period": np.tile(np.array(periods, dtype="datetime64[ns]"), n_narratives),
+        "narrative_id": np.repeat(np.array(selected, dtype=object), n_periods),
+        "label": np.repeat(np.array(labels, dtype=object), n_periods),
+        "side": np.repeat(np.array(sides, dtype=object), n_periods),
+        "articles": articles.T.ravel(),
+        "unique_stories": stories.T.ravel(),
+        "total_articles": np.tile(totals[:, 0], n_narratives),
+        "total_unique": np.tile(totals[:, 1], n_narratives),
+        "share": share.T.ravel(),
+        "unique_share": unique_share.T.ravel(),
+        "baseline": baseline.T.ravel(),
+        "baseline_sd": baseline_sd.T.ravel(),
+        "spike": spike.T.ravel(),
+        "complete": np.tile(complete, n_narratives),
+    }
+    for j, stance in enumerate(STANCES):
+        columns[stance] = by_stance[j].T.ravel()
+    return pd.DataFrame(columns)
+
+
+def _spikes_from_weeks(frame: pd.DataFrame, weeks: pd.DataFrame, grain: Grain) -> np.ndarray:
+    """Spike marks at ``grain`` carried over from the weekly rule, so every grain marks
+    the same waves: a month spikes when a spiking week starts in it; a day spikes when it
+    is the busiest day (highest share) of a spiking week."""
+    waves = weeks.loc[weeks["spike"], ["narrative_id", "period"]]
+    marked = np.zeros(len(frame), dtype=bool)
+    if waves.empty:
+        return marked
+    if grain == "month":
+        months = set(zip(waves["narrative_id"], waves["period"].dt.to_period("M"), strict=True))
+        keys = zip(frame["narrative_id"], frame["period"].dt.to_period("M"), strict=True)
+        return np.array([k in months for k in keys], dtype=bool)
+    week_of = frame["period"] - pd.to_timedelta(frame["period"].dt.day_of_week, unit="D")
+    in_wave = pd.Series(
+        [
+            k in set(zip(waves["narrative_id"], waves["period"], strict=True))
+            for k in zip(frame["narrative_id"], week_of, strict=True)
+        ],
+        index=frame.index,
     )
-    return frame.sort_values(["narrative_id", "period"], ignore_index=True, kind="stable")
+    candidates = frame[in_wave]
+    if candidates.empty:
+        return marked
+    peaks = candidates.groupby([candidates["narrative_id"], week_of[in_wave]])["share"].idxmax()
+    marked[peaks.to_numpy(dtype=np.int64)] = True  # frame has a fresh RangeIndex
+    return marked
 
 
 TREND_COLUMNS = (
@@ -399,8 +532,20 @@ TREND_COLUMNS = (
     "share",
     "unique_share",
     "baseline",
+    "baseline_sd",
     "spike",
+    "complete",
+    *STANCES,
 )
+
+
+def next_period(start: date, grain: Grain) -> date:
+    """The first day of the period after the one starting on ``start``."""
+    if grain == "day":
+        return start + timedelta(days=1)
+    if grain == "week":
+        return start + timedelta(days=7)
+    return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
 def _period_start(grain: Grain) -> Any:
@@ -420,12 +565,7 @@ def period_starts(first: date, last: date, grain: Grain) -> list[date]:
     current, out = start_of(first), []
     while current <= last:
         out.append(current)
-        if grain == "day":
-            current += timedelta(days=1)
-        elif grain == "week":
-            current += timedelta(days=7)
-        else:
-            current = (current.replace(day=28) + timedelta(days=4)).replace(day=1)
+        current = next_period(current, grain)
     return out
 
 
@@ -438,8 +578,8 @@ def _divide(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
 
 def _spike_arrays(
     value: np.ndarray, articles: np.ndarray, grain: Grain
-) -> tuple[np.ndarray, np.ndarray]:
-    """Baseline (rolling mean of the *previous* periods) and spike flags, per column."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Baseline (rolling mean and sd of the *previous* periods) and spike flags, per column."""
     window, min_periods = BASELINE_WINDOW[grain], BASELINE_MIN_PERIODS[grain]
     prior = pd.DataFrame(value).shift(1).rolling(window, min_periods=min_periods)
     mean = prior.mean().to_numpy()
@@ -451,7 +591,7 @@ def _spike_arrays(
             & (value > mean * SPIKE_MIN_RATIO)
             & (articles >= SPIKE_MIN_ARTICLES)
         )
-    return mean, spike
+    return mean, std, spike
 
 
 def mark_spikes(frame: pd.DataFrame, grain: Grain, value: str = "share") -> pd.DataFrame:
@@ -465,7 +605,7 @@ def mark_spikes(frame: pd.DataFrame, grain: Grain, value: str = "share") -> pd.D
     wide_value = frame.pivot(index="period", columns="narrative_id", values=value).sort_index()
     wide_articles = frame.pivot(index="period", columns="narrative_id", values="articles")
     wide_articles = wide_articles.reindex_like(wide_value)
-    mean, spike = _spike_arrays(
+    mean, _sd, spike = _spike_arrays(
         wide_value.to_numpy(dtype=np.float64), wide_articles.to_numpy(), grain
     )
     marks = pd.DataFrame(
@@ -488,18 +628,50 @@ def _ratio(part: pd.Series, whole: pd.Series) -> pd.Series:
 def side_frame(trend: pd.DataFrame) -> pd.DataFrame:
     """Kremlin-side vs counter-narratives per period, summed from :func:`trend_frame`.
 
-    An article carrying two Kremlin-side narratives counts twice: these are narrative
-    *mentions*, and ``share`` is mentions per monitored article.
+    Counts what articles *advance*: tags whose stance is ADVANCING_STANCE ("promotes").
+    A rebuttal (disputes) or neutral reporting (reports) of a Kremlin-side claim is not
+    counted on either side. An article promoting two Kremlin-side narratives counts twice:
+    these are narrative *mentions*, and ``share`` is mentions per monitored article.
     """
     if trend.empty:
         return pd.DataFrame(columns=["period", "side", "articles", "total_articles", "share"])
     sided = trend[trend["side"].isin(list(SIDE_LABELS))]
     out = sided.groupby(["period", "side"], as_index=False).agg(
-        articles=("articles", "sum"), total_articles=("total_articles", "first")
+        articles=(ADVANCING_STANCE, "sum"), total_articles=("total_articles", "first")
     )
     out["share"] = _ratio(out["articles"], out["total_articles"])
     out["side"] = out["side"].map(SIDE_LABELS)
     return out
+
+
+def stance_split(trend: pd.DataFrame) -> pd.DataFrame:
+    """Per narrative over the whole range: articles by stance and each stance's share.
+
+    Columns: ``narrative_id, label, side, stance, articles, share`` where ``share`` is the
+    stance's fraction of the narrative's tagged articles (stances of one narrative sum
+    to 1). Stances with no article are left out.
+    """
+    columns = ["narrative_id", "label", "side", "stance", "articles", "share"]
+    if trend.empty:
+        return pd.DataFrame(columns=columns)
+    sums = trend.groupby(["narrative_id", "label", "side"], as_index=False)[list(STANCES)].sum()
+    long = sums.melt(
+        id_vars=["narrative_id", "label", "side"],
+        value_vars=list(STANCES),
+        var_name="stance",
+        value_name="articles",
+    )
+    long = long[long["articles"] > 0]
+    whole = long.groupby("narrative_id")["articles"].transform("sum")
+    long = long.assign(share=_ratio(long["articles"], whole))
+    order = {st: k for k, st in enumerate(STANCES)}
+    long = long.assign(_order=long["stance"].map(order))
+    return (
+        long.sort_values(["narrative_id", "_order"])
+        .drop(columns="_order")
+        .reset_index(drop=True)[columns]
+        .astype({"articles": "int64"})
+    )
 
 
 def copies_vs_stories(trend: pd.DataFrame) -> pd.DataFrame:
@@ -515,7 +687,7 @@ def copies_vs_stories(trend: pd.DataFrame) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- narrative detail
 
-Dimension = Literal["source", "media_type", "language", "country"]
+Dimension = Literal["source", "media_type", "language", "country", "stance"]
 
 
 def narrative_breakdown(
@@ -525,7 +697,8 @@ def narrative_breakdown(
     by: Dimension,
     grain: Grain = "week",
 ) -> pd.DataFrame:
-    """One narrative's articles per period x outlet / media type / language / country."""
+    """One narrative's articles per period x outlet / media type / language / country / stance."""
+    table = DailyStanceRollup if by == "stance" else _narrative_table(flt)
     key: Any
     if by == "source":
         key = Source.name
@@ -534,16 +707,18 @@ def narrative_breakdown(
     elif by == "country":
         key = Source.country
     elif by == "language":
-        key = DailyRollup.language
+        key = table.language
+    elif by == "stance":
+        key = table.stance
     else:
         raise ValueError(f"unknown dimension {by!r}")
     stmt = (
-        select(DailyRollup.day, key.label("key"), func.sum(DailyRollup.articles).label("articles"))
-        .join(Source, Source.id == DailyRollup.source_id)
-        .where(DailyRollup.narrative_id == narrative_id)
-        .group_by(DailyRollup.day, key)
+        select(table.day, key.label("key"), func.sum(table.articles).label("articles"))
+        .join(Source, Source.id == table.source_id)
+        .where(table.narrative_id == narrative_id)
+        .group_by(table.day, key)
     )
-    rows = session.execute(_scope(stmt, DailyRollup, flt)).all()
+    rows = session.execute(_narrative_scope(stmt, table, flt)).all()
     frame = pd.DataFrame([tuple(r) for r in rows], columns=["day", "key", "articles"])
     if frame.empty:
         return pd.DataFrame(columns=["period", by, "articles"])
@@ -552,19 +727,33 @@ def narrative_breakdown(
     return out.rename(columns={"key": by}).astype({"articles": "int64"})
 
 
+TOP_OUTLET_KEYS = ("outlet", "media_type", "country", "articles", "unique_stories")
+
+
 def top_outlets(
     session: Session, narrative_id: str, flt: DashboardFilter, limit: int = TOP_LIMIT
 ) -> pd.DataFrame:
-    """Outlets carrying the narrative most, with the share of each outlet's own output."""
-    carried = _scope(
+    """Outlets carrying the narrative most, with the share of each outlet's own output.
+
+    Columns: ``outlet, media_type, country, articles, unique_stories``, one column per
+    stance (articles of each stance) and ``share_of_outlet``. ``articles`` counts the
+    stances the filter selects (all when none), so the debunkers of a narrative are told
+    apart from its amplifiers by the stance columns.
+    """
+    table = DailyStanceRollup
+    carried = _narrative_scope(
         select(
-            DailyRollup.source_id,
-            func.sum(DailyRollup.articles).label("articles"),
-            func.sum(DailyRollup.unique_stories).label("unique_stories"),
+            table.source_id,
+            func.sum(table.articles).label("articles"),
+            func.sum(table.unique_stories).label("unique_stories"),
+            *(
+                func.sum(case((table.stance == stance, table.articles), else_=0)).label(stance)
+                for stance in STANCES
+            ),
         )
-        .where(DailyRollup.narrative_id == narrative_id)
-        .group_by(DailyRollup.source_id),
-        DailyRollup,
+        .where(table.narrative_id == narrative_id)
+        .group_by(table.source_id),
+        table,
         flt,
     ).subquery()
     output = _scope(
@@ -581,6 +770,7 @@ def top_outlets(
             Source.country,
             carried.c.articles,
             carried.c.unique_stories,
+            *(carried.c[stance] for stance in STANCES),
             output.c.total,
         )
         .join(carried, carried.c.source_id == Source.id)
@@ -591,7 +781,7 @@ def top_outlets(
     rows = session.execute(stmt).all()
     frame = pd.DataFrame(
         [tuple(r) for r in rows],
-        columns=["outlet", "media_type", "country", "articles", "unique_stories", "total"],
+        columns=[*TOP_OUTLET_KEYS, *STANCES, "total"],
     )
     frame["share_of_outlet"] = _ratio(frame["articles"], frame["total"].fillna(0))
     return frame.drop(columns=["total"])
@@ -600,6 +790,12 @@ def top_outlets(
 def _tag_scope(stmt: Select[*Ts], tag: Any, flt: DashboardFilter) -> Select[*Ts]:
     """Narrow a select over narrative_tags (which has day and source_id, no language)."""
     stmt = _scope(stmt, tag, flt)
+    if flt.stances:
+        known = [st for st in flt.stances if st != UNKNOWN_STANCE]
+        clauses = [tag.stance.in_(known)] if known else []
+        if UNKNOWN_STANCE in flt.stances:
+            clauses.append(tag.stance.is_(None))
+        stmt = stmt.where(or_(*clauses))
     if flt.languages:
         stmt = stmt.where(
             select(Article.id)
@@ -668,65 +864,14 @@ def latest_articles(
 ) -> list[dict[str, Any]]:
     """The newest articles carrying the narrative, each with its evidence excerpts.
 
-    Each dict: ``article_id, title, url, outlet, media_type, day, published_at,
-    language, score, stance, evidence`` where evidence is a list of
-    ``{text, start, end, before, after}`` (``before``/``after`` are surrounding text,
-    at most EXCERPT_CONTEXT characters). All strings are raw web text: escape them.
+    The first page of :func:`models.evidence.evidence_page` (see there for the keys):
+    evidence is a list of ``{text, start, end, before, after, marks}`` (``before``/``after``
+    are surrounding text, at most EXCERPT_CONTEXT characters). All strings are raw web
+    text: escape them.
     """
-    stmt = (
-        select(
-            NarrativeTag.article_id,
-            NarrativeTag.score,
-            NarrativeTag.stance,
-            NarrativeTag.evidence,
-            NarrativeTag.day,
-        )
-        .where(NarrativeTag.narrative_id == narrative_id)
-        .order_by(NarrativeTag.day.desc(), NarrativeTag.article_id.desc())
-        .limit(limit)
-    )
-    tags = session.execute(_tag_scope(stmt, NarrativeTag, flt)).all()
-    if not tags:
-        return []
-    ids = [t.article_id for t in tags]
-    articles = {
-        r.id: r
-        for r in session.execute(
-            select(
-                Article.id,
-                Article.title,
-                Article.url,
-                Article.published_at,
-                Article.language,
-                Article.text,
-                Source.name.label("outlet"),
-                Source.media_type,
-            )
-            .join(Source, Source.id == Article.source_id)
-            .where(Article.id.in_(ids))
-        )
-    }
-    out: list[dict[str, Any]] = []
-    for tag in tags:
-        art = articles.get(tag.article_id)
-        if art is None:
-            continue
-        out.append(
-            {
-                "article_id": art.id,
-                "title": art.title or "(untitled)",
-                "url": art.url,
-                "outlet": art.outlet,
-                "media_type": art.media_type,
-                "day": tag.day,
-                "published_at": art.published_at,
-                "language": art.language,
-                "score": tag.score,
-                "stance": tag.stance,
-                "evidence": evidence_excerpts(art.text, tag.evidence or []),
-            }
-        )
-    return out
+    from models.evidence import evidence_page  # the workbench builds on this module
+
+    return evidence_page(session, narrative_id, flt, 0, limit)
 
 
 def evidence_excerpts(

@@ -4,18 +4,30 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from sqlalchemy import delete, distinct, func, insert, literal, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
-from models.schema import Article, DailyRollup, DailyTotal, DirtyDay, NarrativeTag
+from models.schema import (
+    Article,
+    DailyCooccurrence,
+    DailyRollup,
+    DailyStanceRollup,
+    DailyTotal,
+    DirtyDay,
+    NarrativeTag,
+)
 
 # Language bucket for articles whose language could not be detected.
 UNKNOWN_LANGUAGE = "und"
+# Stance bucket for tags stored without a stance (taggers before stance detection).
+UNKNOWN_STANCE = "unknown"
 
 
 def rebuild_rollups(session: Session, day_from: date, day_to: date) -> int:
-    """Recompute ``daily_rollups`` and ``daily_totals`` for ``day_from..day_to`` inclusive.
+    """Recompute ``daily_rollups``, ``daily_stance_rollups`` and ``daily_totals`` for
+    ``day_from..day_to`` inclusive.
 
     Deletes the range and re-aggregates it from articles and tags, so running it twice,
     or after a retag, gives the same rows. Returns the number of rollup rows written.
@@ -24,6 +36,12 @@ def rebuild_rollups(session: Session, day_from: date, day_to: date) -> int:
         raise ValueError(f"day range is reversed: {day_from} > {day_to}")
     session.execute(delete(DailyRollup).where(DailyRollup.day.between(day_from, day_to)))
     session.execute(delete(DailyTotal).where(DailyTotal.day.between(day_from, day_to)))
+    session.execute(
+        delete(DailyStanceRollup).where(DailyStanceRollup.day.between(day_from, day_to))
+    )
+    session.execute(
+        delete(DailyCooccurrence).where(DailyCooccurrence.day.between(day_from, day_to))
+    )
 
     language = func.coalesce(Article.language, literal(UNKNOWN_LANGUAGE))
     tagged = (
@@ -45,6 +63,28 @@ def rebuild_rollups(session: Session, day_from: date, day_to: date) -> int:
         )
     ).rowcount
 
+    session.execute(
+        insert(DailyStanceRollup).from_select(
+            [
+                "day",
+                "narrative_id",
+                "source_id",
+                "language",
+                "stance",
+                "articles",
+                "unique_stories",
+            ],
+            stance_rollup_select(day_from, day_to),
+        )
+    )
+
+    session.execute(
+        insert(DailyCooccurrence).from_select(
+            ["day", "source_id", "language", "narrative_a", "narrative_b", "articles"],
+            cooccurrence_select(day_from, day_to),
+        )
+    )
+
     has_tag = select(NarrativeTag.article_id).where(NarrativeTag.article_id == Article.id).exists()
     totals = (
         select(
@@ -64,6 +104,63 @@ def rebuild_rollups(session: Session, day_from: date, day_to: date) -> int:
         )
     )
     return int(written or 0)
+
+
+def stance_rollup_select(day_from: date, day_to: date) -> Any:
+    """The ``daily_stance_rollups`` rows of ``day_from..day_to``, aggregated from the tags.
+
+    Shared by the rebuild and migration 0006's backfill, so both count the same way.
+    """
+    language = func.coalesce(Article.language, literal(UNKNOWN_LANGUAGE))
+    stance = func.coalesce(NarrativeTag.stance, literal(UNKNOWN_STANCE))
+    return (
+        select(
+            NarrativeTag.day,
+            NarrativeTag.narrative_id,
+            NarrativeTag.source_id,
+            language.label("language"),
+            stance.label("stance"),
+            func.count().label("articles"),
+            func.count(distinct(Article.story_id)).label("unique_stories"),
+        )
+        .join(Article, Article.id == NarrativeTag.article_id)
+        .where(NarrativeTag.day.between(day_from, day_to))
+        .group_by(
+            NarrativeTag.day, NarrativeTag.narrative_id, NarrativeTag.source_id, language, stance
+        )
+    )
+
+
+def cooccurrence_select(day_from: date, day_to: date) -> Any:
+    """The ``daily_cooccurrence`` rows of ``day_from..day_to``: tag pairs of one article.
+
+    Shared by the rebuild and migration 0006's backfill.
+    """
+    other = aliased(NarrativeTag)
+    language = func.coalesce(Article.language, literal(UNKNOWN_LANGUAGE))
+    return (
+        select(
+            NarrativeTag.day,
+            NarrativeTag.source_id,
+            language.label("language"),
+            NarrativeTag.narrative_id.label("narrative_a"),
+            other.narrative_id.label("narrative_b"),
+            func.count().label("articles"),
+        )
+        .join(other, other.article_id == NarrativeTag.article_id)
+        .join(Article, Article.id == NarrativeTag.article_id)
+        .where(
+            NarrativeTag.day.between(day_from, day_to),
+            NarrativeTag.narrative_id < other.narrative_id,
+        )
+        .group_by(
+            NarrativeTag.day,
+            NarrativeTag.source_id,
+            language,
+            NarrativeTag.narrative_id,
+            other.narrative_id,
+        )
+    )
 
 
 def article_day_range(session: Session) -> tuple[date, date] | None:

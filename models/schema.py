@@ -234,6 +234,40 @@ class DailyRollup(Base):
     unique_stories: Mapped[int] = mapped_column(Integer)
 
 
+class DailyStanceRollup(Base):
+    """Articles per day x narrative x source x language x stance: the stance split.
+
+    ``stance`` is the tag's stance (promotes / reports / disputes) or ``unknown`` when the
+    tagger stored none. Summed over stances it equals ``daily_rollups.articles``.
+    """
+
+    __tablename__ = "daily_stance_rollups"
+    __table_args__ = (Index("ix_stance_rollups_narrative_day", "narrative_id", "day"),)
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    narrative_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    source_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    language: Mapped[str] = mapped_column(String(8), primary_key=True)
+    stance: Mapped[str] = mapped_column(String(16), primary_key=True)
+    articles: Mapped[int] = mapped_column(Integer)
+    unique_stories: Mapped[int] = mapped_column(Integer)
+
+
+class DailyCooccurrence(Base):
+    """Articles carrying both narratives per day x source x language (``narrative_a`` <
+    ``narrative_b``): the co-occurrence matrix without a self-join of the tags at read time.
+    """
+
+    __tablename__ = "daily_cooccurrence"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    source_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    language: Mapped[str] = mapped_column(String(8), primary_key=True)
+    narrative_a: Mapped[str] = mapped_column(String(64), primary_key=True)
+    narrative_b: Mapped[str] = mapped_column(String(64), primary_key=True)
+    articles: Mapped[int] = mapped_column(Integer)
+
+
 class DailyTotal(Base):
     """All monitored articles per day x source x language: the denominator of shares."""
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -46,20 +48,43 @@ def dashboard_environment(
     return env
 
 
+class _Terminated(Exception):
+    """SIGTERM arrived while the dashboards ran."""
+
+
+def _raise_terminated(_signum: int, _frame: object) -> None:
+    raise _Terminated
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    """Stop the Streamlit child: SIGTERM, then SIGKILL if it has not exited in time."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)  # Streamlit closes its sessions within a second or two
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def start_dashboard(settings: Settings, port: int | None = None) -> int:
     """Run the dashboards in the foreground until stopped; returns Streamlit's exit code.
 
     The app opens the database read-only (NARRMON_DASHBOARD_DATABASE_URL when set, else
-    NARRMON_DATABASE_URL). Ctrl-C stops the server and returns 130.
+    NARRMON_DATABASE_URL). Ctrl-C stops the server and returns 130; SIGTERM (a service
+    manager, ``docker stop``) stops it too and returns 143, so no Streamlit child is left
+    serving the port.
     """
     proc = subprocess.Popen(dashboard_command(port), env=dashboard_environment(settings))
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _raise_terminated) if in_main else None
     try:
         return proc.wait()
     except KeyboardInterrupt:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)  # Streamlit closes its sessions within a second or two
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        _stop(proc)
         return 130
+    except _Terminated:
+        _stop(proc)
+        return 128 + signal.SIGTERM
+    finally:
+        if in_main:
+            signal.signal(signal.SIGTERM, previous)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from dashboards import common
 from models import queries
 from models.export import FORMATS, ExportFilter, ExportFormat, write_export
+from models.export_tags import write_tag_export
 
 # Largest export built in the dashboard: the file is held in the server's memory until
 # downloaded. 20,000 articles of ~1,000 words are ~150 MB of JSONL; beyond that the
@@ -54,9 +55,20 @@ def cli_command(eflt: ExportFilter, fmt: str) -> str:
     return shlex.join(args)
 
 
-def build(url: str, eflt: ExportFilter, fmt: ExportFormat) -> bytes:
-    """Run models.export.write_export (the CLI's code path) and return the file's bytes."""
+LAYOUTS = {
+    "articles": "One row per article (narratives nested)",
+    "tags": "One row per article x narrative (stance, score, evidence)",
+}
+
+
+def build(url: str, eflt: ExportFilter, fmt: ExportFormat, layout: str = "articles") -> bytes:
+    """Run models.export.write_export (the CLI's code path) and return the file's bytes;
+    ``layout`` "tags" writes the long layout (models.export_tags) as CSV or JSONL."""
     with Session(common.engine_for(url)) as session:
+        if layout == "tags" and fmt != "parquet":
+            buffer = io.StringIO()
+            write_tag_export(session, fmt, buffer, eflt)
+            return buffer.getvalue().encode("utf-8")
         if fmt == "parquet":
             with tempfile.TemporaryDirectory() as tmp:
                 path = Path(tmp) / "export.parquet"
@@ -75,6 +87,15 @@ def main() -> None:
         return
     flt = common.current_filter()
     fmt: ExportFormat = st.radio("Format", FORMATS, horizontal=True, key="export_format")
+    layout = "articles"
+    if fmt != "parquet":
+        layout = st.radio(
+            "Layout",
+            list(LAYOUTS),
+            format_func=LAYOUTS.__getitem__,
+            horizontal=True,
+            key="export_layout",
+        )
     language: str | None = None
     if len(flt.languages) == 1:
         language = flt.languages[0]
@@ -89,8 +110,10 @@ def main() -> None:
     st.metric("Articles in the current filter", f"{count:,}")
     st.caption(
         "Filters applied: date range, narratives, outlets, media type, country and language "
-        "from the sidebar. Every field is described in the data dictionary that "
-        "`narrmon export` writes beside its file."
+        "from the sidebar (not stance: every tag of an exported article is written). Every "
+        "field is described in the data dictionary that `narrmon export` writes beside its "
+        "file; the article x narrative layout keeps untagged articles as one row with empty "
+        "narrative fields, so denominators can be rebuilt."
     )
     st.code(cli_command(eflt, fmt), language="bash")
     if count == 0:
@@ -103,16 +126,16 @@ def main() -> None:
             "any size to disk. (Media type and country filters are not CLI options yet.)"
         )
         return
-    key = (url, eflt, fmt)
+    key = (url, eflt, fmt, layout)
     if st.button("Prepare download", key="export_prepare"):
         with st.spinner("Writing the export..."):
-            st.session_state["export_ready"] = (key, build(url, eflt, fmt))
+            st.session_state["export_ready"] = (key, build(url, eflt, fmt, layout))
     ready = st.session_state.get("export_ready")
     if ready and ready[0] == key:
         st.download_button(
             f"Download {count:,} articles as {fmt.upper()}",
             data=ready[1],
-            file_name=f"narrmon-export.{fmt}",
+            file_name=f"narrmon-export{'-tags' if layout == 'tags' else ''}.{fmt}",
             mime=MIME[fmt],
             key="export_download",
         )

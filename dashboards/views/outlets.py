@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import shlex
+
+import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from dashboards import common, safe
+from dashboards import common
 
 
 def main() -> None:
     """Draw the Outlets and feed health page."""
     st.title("Outlets and feed health")
     url = common.database_url()
-    docs = common.data_dir() / "quality" / "docs" / "index.html"
-    if docs.is_file():
+    docs = common.data_dir() / "quality" / "docs"
+    if (docs / "index.html").is_file():
         st.markdown(
-            f"Quality checks: [open the Data Docs]({docs.resolve().as_uri()}) "
-            f"(a local file: {safe.md_text(docs.resolve())})"
+            "Quality checks: the Data Docs are a static site; serve them over HTTP with "
+            "the command below and open http://localhost:8502/ (browsers do not open local "
+            "files from a web page)."
         )
+        st.code(f"python -m http.server 8502 -d {shlex.quote(str(docs.resolve()))}", "bash")
     else:
         st.caption("Quality Data Docs appear here after the first `narrmon run`.")
     if not common.ready(url):
@@ -47,22 +52,37 @@ def main() -> None:
     if health.empty:
         st.info("No outlets match the current filters.")
         return
+    judged = pd.DataFrame(common.source_health(url))
+    if not judged.empty:
+        judged = judged.set_index("source_id")
+        health["healthy"] = health["source_id"].map(judged["healthy"])
+        health["problems"] = health["source_id"].map(
+            lambda sid: "; ".join(judged.loc[sid, "reasons"]) if sid in judged.index else ""
+        )
+        # One quarantine rule with `narrmon health`: pending items / (pending + stored) in
+        # its window (quality.health), as of now, not the chart's date range.
+        health["quarantine_share"] = health["source_id"].map(judged["quarantine_share"])
     st.dataframe(
-        health,
+        health.drop(columns=["quarantined"], errors="ignore"),
         hide_index=True,
         column_config={
             "last_success": st.column_config.DatetimeColumn("last success (UTC)"),
             "quarantine_share": st.column_config.ProgressColumn(
-                "quarantine share", format="percent", min_value=0.0, max_value=1.0
+                "quarantine share (narrmon health)",
+                format="percent",
+                min_value=0.0,
+                max_value=1.0,
             ),
             "last_error": st.column_config.TextColumn("last error", width="medium"),
+            "problems": st.column_config.TextColumn("problems (narrmon health)", width="large"),
         },
         key="feed_health",
     )
     st.caption(
-        "Last success: the latest crawl run that finished ok, or the latest feed fetched ok. "
-        "Quarantine share: items quarantined in the date range / (quarantined + stored "
-        "articles); without a date range, the last 30 days."
+        "healthy, problems and quarantine share follow `narrmon health` exactly (last "
+        "successful crawl, failing feeds, yield against the source's own baseline, items "
+        "quarantined and still pending / (those + stored articles) over its window), as of "
+        "now (UTC). Articles: stored articles for days in the date range."
     )
 
 

@@ -247,3 +247,90 @@ def test_hostile_title_is_text_in_a_real_browser(dashboard_server: str, browser:
     assert not [e for e in browser.events if e.get("method") == "Page.javascriptDialogOpening"]
     browser.evaluate("document.querySelector('mark').scrollIntoView({block: 'center'})")
     browser.screenshot(ARTIFACTS / "dashboard-narrative-detail.png")
+
+
+def _text_appears(browser: DevTools, *needles: str) -> str:
+    """Wait until the page's text holds every needle; returns the text."""
+    return str(
+        _wait_until(
+            f"the text {needles!r}",
+            RENDER_S,
+            lambda: (
+                (text := browser.evaluate("document.body.innerText"))
+                and all(n in text for n in needles)
+                and text
+            ),
+        )
+    )
+
+
+def test_analyst_tasks_in_a_real_browser(dashboard_server: str, browser: DevTools) -> None:
+    """The issue-18 tasks, each one link (plus at most two clicks) on a database whose
+    stance splits differ by outlet (bench.seed.STANCE_MIX)."""
+    browser.call(
+        "Emulation.setDeviceMetricsOverride",
+        width=1400,
+        height=4000,
+        deviceScaleFactor=1,
+        mobile=False,
+    )
+    # 1. Rising vs usual, and where: one page load.
+    browser.call("Page.navigate", url=dashboard_server + "/?grain=week")
+    text = _text_appears(browser, "Now vs usual", "outlets driving it", "Latest complete week")
+    # 4. Share disputing vs promoting; 7. readable Trends (UTC stated, plain axes).
+    assert "Stance: promoting, reporting or disputing" in text and "Dates are UTC" in text
+    legend = set(browser.evaluate(LEGEND_JS))
+    assert {"Promotes", "Reports", "Disputes"} <= legend
+    # 6. The data behind a chart: a download per chart.
+    assert text.count("Data behind this chart (CSV)") >= 4
+    browser.screenshot(ARTIFACTS / "dashboard-trends-tasks.png")
+
+    # 2. State media vs public broadcasters on one chart, one axis: one link.
+    browser.call(
+        "Page.navigate",
+        url=dashboard_server + "/?compare=media_type&compare_narrative=broken-promise",
+    )
+    _text_appears(browser, "Compare groups on one axis")
+    _wait_until(
+        "the compare lines",
+        RENDER_S,
+        lambda: {"state-affiliated", "public-broadcaster"} <= set(browser.evaluate(LEGEND_JS)),
+    )
+
+    # 3. Evidence for ten promoting articles, as citations: a link and one click.
+    browser.call(
+        "Page.navigate",
+        url=dashboard_server + "/narrative?narrative=broken-promise&cards_stance=promotes",
+    )
+    _text_appears(browser, "Copy citations of these", "First movers", "Co-occurrence matrix")
+    browser.evaluate(
+        "Array.from(document.querySelectorAll('summary'))"
+        ".find(s => s.textContent.includes('Copy citations')).click()"
+    )
+    citations = _wait_until(
+        "the citations",
+        RENDER_S,
+        lambda: browser.evaluate(
+            "Array.from(document.querySelectorAll('[data-testid=\"stCode\"] code'))"
+            ".map(c => c.textContent).find(t => t.includes('(UTC). http'))"
+        ),
+    )
+    lines = [c for c in str(citations).split("\n\n") if c.strip()]
+    assert len(lines) >= 10 and all("(UTC). http" in c for c in lines)
+    assert browser.evaluate("document.body.innerText").count("stance: promotes") >= 10
+    assert "stance: disputes" not in browser.evaluate("document.body.innerText")
+    # 5. Co-occurrence matrix and first movers on the same page.
+    assert browser.evaluate("document.querySelectorAll('.heatmaplayer, .hm').length") >= 1
+    browser.screenshot(ARTIFACTS / "dashboard-evidence-tasks.png")
+
+    # 8. Keyboard: Tab reaches the sidebar filters without a mouse.
+    reached = set()
+    for _ in range(40):
+        browser.call("Input.dispatchKeyEvent", type="keyDown", key="Tab", code="Tab")
+        browser.call("Input.dispatchKeyEvent", type="keyUp", key="Tab", code="Tab")
+        label = browser.evaluate(
+            "(document.activeElement && (document.activeElement.getAttribute('aria-label')"
+            " || document.activeElement.textContent || '')).slice(0, 80)"
+        )
+        reached.add(str(label))
+    assert any("Stance" in r or "Narratives" in r or "Outlets" in r for r in reached), reached

@@ -54,6 +54,30 @@ def trace_names(spec: dict[str, Any]) -> set[str]:
     return {t.get("name") for t in spec["data"]} - {"spike vs rolling baseline"}
 
 
+def table_with(at: AppTest, column: str) -> Any:
+    """The first dataframe on the page that has ``column``."""
+    found = [d.value for d in at.dataframe if column in d.value.columns]
+    assert found, f"no table with a {column!r} column"
+    return found[0]
+
+
+def numbers(values: Any) -> list[float]:
+    """A trace's x or y as numbers (Plotly writes numeric arrays as base64 ``bdata``)."""
+    if isinstance(values, dict) and "bdata" in values:
+        import base64
+
+        import numpy as np
+
+        raw = np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"])
+        return [float(v) for v in raw]
+    return [float(v) for v in values]
+
+
+def first_line(spec: dict[str, Any]) -> dict[str, Any]:
+    """The first line trace (not a spike marker) of a figure."""
+    return next(t for t in spec["data"] if t.get("mode") == "lines")
+
+
 def rerun(at: AppTest) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
@@ -70,7 +94,37 @@ def test_trends_charts_every_narrative(seeded: Session) -> None:
     assert trace_names(chart(at, "side_chart")) == {"Kremlin-side", "Counter-narrative"}
     monitored = at.metric[0]
     assert monitored.label == "Monitored articles" and monitored.value == f"{SEED_ARTICLES:,}"
-    assert "Share = the narrative's articles / all monitored articles" in at.caption[0].value
+    assert any("Share = the narrative's articles / all monitored" in c.value for c in at.caption)
+    assert any("Dates are UTC" in c.value for c in at.caption)
+
+
+def test_trends_now_vs_usual(seeded: Session) -> None:
+    at = open_app()
+    now = table_with(at, "outlets driving it")
+    assert set(now["narrative"]) == LABELS
+    assert set(now["status"]) <= {"usual", "above usual", "below usual", "no baseline yet"}
+    assert now["usual (mean)"].notna().all()
+    assert any("Latest complete week: 17 Feb 2025 (UTC)" in c.value for c in at.caption)
+    # The seed ends on Saturday 1 March: that week is incomplete and shown apart.
+    assert now["current period so far (incomplete)"].notna().all()
+    at.date_input(key="f_range").set_value((date(2025, 2, 10), date(2025, 3, 1)))
+    rerun(at)
+    narrowed = table_with(at, "outlets driving it")
+    assert narrowed["usual (mean)"].notna().all()  # baseline read from before the range
+
+
+def test_trends_stance_split_and_advancing_sides(seeded: Session) -> None:
+    at = open_app()
+    stance = chart(at, "stance_chart")
+    assert {t["name"] for t in stance["data"]} == {"Promotes", "Reports", "Disputes"}
+    sides_all = sum(sum(numbers(t["y"])) for t in chart(at, "side_chart")["data"])
+    at.multiselect(key="f_stances").set_value(["disputes"])
+    rerun(at)
+    stance = chart(at, "stance_chart")
+    assert {t["name"] for t in stance["data"]} == {"Disputes"}
+    # Rebuttals never count as advancing a side: nothing promotes under this filter.
+    assert sum(sum(numbers(t["y"])) for t in chart(at, "side_chart")["data"]) == 0 < sides_all
+    assert any("Stances counted: Disputes" in c.value for c in at.caption)
 
 
 def test_trends_filters_change_the_chart(seeded: Session) -> None:
@@ -143,8 +197,7 @@ def test_narrative_detail_breakdowns_and_evidence(seeded: Session) -> None:
     at.radio(key="detail_by").set_value("Language")
     rerun(at)
     assert trace_names(chart(at, "detail_chart")) == {"en", "ru", "uk", "de"}
-    assert len(at.dataframe) == 2  # top outlets, co-occurring narratives
-    co = at.dataframe[1].value
+    co = table_with(at, "label")
     assert "Broken promise" not in set(co["label"]) and len(co) == 8
 
     at.date_input(key="f_range").set_value((date(2025, 1, 20), date(2025, 1, 20)))
@@ -154,6 +207,34 @@ def test_narrative_detail_breakdowns_and_evidence(seeded: Session) -> None:
     assert "<img" not in body and "<script" not in body
     assert "<mark>" in body
     assert 'href="https://outlet00.example/news/hostile"' in body
+
+
+def test_narrative_detail_stance_breakdown_and_definition(seeded: Session) -> None:
+    from models import store
+
+    store.sync_narratives(
+        seeded,
+        [
+            {
+                "id": "broken-promise",
+                "side": "kremlin",
+                "label": "Broken promise",
+                "definition": "The West promised NATO would not expand eastward.",
+            }
+        ],
+        "v-test",
+    )
+    seeded.commit()
+    at = open_app("views/narrative.py")
+    at.selectbox(key="detail_narrative").set_value("broken-promise")
+    at.radio(key="detail_by").set_value("Stance")
+    rerun(at)
+    assert trace_names(chart(at, "detail_chart")) == {"promotes", "reports", "disputes"}
+    assert any("would not expand eastward" in m.value for m in at.markdown)
+    top = table_with(at, "disputes").set_index("outlet")
+    # The seed's Outlet 01 debunks (mostly disputes), Outlet 00 amplifies.
+    assert top.loc["Outlet 01", "disputes"] > top.loc["Outlet 01", "promotes"]
+    assert top.loc["Outlet 00", "promotes"] > top.loc["Outlet 00", "disputes"]
 
 
 def test_narrative_detail_respects_the_narrative_filter(seeded: Session) -> None:
@@ -186,8 +267,39 @@ def test_outlets_page(seeded: Session, settings: Settings) -> None:
     docs.mkdir(parents=True)
     (docs / "index.html").write_text("<html></html>")
     at = open_app("views/outlets.py")
-    link = at.markdown[0].value
-    assert "open the Data Docs" in link and (docs / "index.html").resolve().as_uri() in link
+    assert "serve them over HTTP" in at.markdown[0].value
+    assert at.code[0].value.endswith(f"-d {docs.resolve()}")
+    assert "file://" not in "".join(m.value for m in at.markdown)
+
+
+def test_freshness_banner_and_the_health_rule(seeded: Session, settings: Settings) -> None:
+    from datetime import UTC, datetime
+
+    from models import store
+    from models.records import QuarantineRecord
+
+    now = datetime.now(UTC)
+    store.quarantine_items(
+        seeded,
+        [
+            QuarantineRecord(
+                url=f"https://outlet00.example/bad/{k}",
+                source_id="src-00",
+                reasons=["too_short"],
+                fetched_at=now,
+            )
+            for k in range(20)
+        ],
+    )
+    seeded.commit()
+    at = open_app("views/outlets.py")
+    banner = at.warning[0].value
+    assert banner.startswith("Data may be stale. The newest article is from 01 Mar 2025")
+    assert "days ago, UTC" in banner and "Outlet 00" in banner
+    health = table_with(at, "problems").set_index("source_id")
+    # 20 pending items against no article stored in the health window: the share shows.
+    assert health.loc["src-00", "quarantine_share"] == 1.0
+    assert "no successful crawl yet" in health.loc["src-00", "problems"]
 
 
 def test_outlets_empty_database(settings: Settings) -> None:
@@ -256,3 +368,136 @@ def test_export_command_line_carries_the_outlet_filters(seeded: Session) -> None
     rows = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     assert len(rows) == count
     assert {r["media_type"] for r in rows} <= {"commercial"}
+
+
+# --------------------------------------------------------------------------- URL state
+
+
+def open_link(query: dict[str, str], page: str | None = None) -> AppTest:
+    """The app opened from a shared link with ``query`` as its query string."""
+    at = AppTest.from_file(str(APP), default_timeout=APP_TIMEOUT_S)
+    for name, value in query.items():
+        at.query_params[name] = value
+    at.run()
+    if page is not None:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_a_shared_link_restores_the_view(seeded: Session) -> None:
+    query = {
+        "range": "2025-01-13..2025-02-23",
+        "narratives": "encirclement,sovereign-choice",
+        "stance": "disputes",
+        "outlet": "src-01,no-such-outlet",
+        "grain": "month",
+        "measure": "articles",
+        "layout": "overlay",
+    }
+    at = open_link(query)
+    assert at.date_input(key="f_range").value == (date(2025, 1, 13), date(2025, 2, 23))
+    assert at.multiselect(key="f_narratives").value == ["encirclement", "sovereign-choice"]
+    assert at.multiselect(key="f_stances").value == ["disputes"]
+    assert at.multiselect(key="f_sources").value == ["src-01"]  # unknown ids dropped
+    assert at.radio(key="trend_grain").value == "month"
+    assert at.radio(key="trend_measure").value == "articles"
+    assert trace_names(chart(at, "trend_chart")) == {"Encirclement", "Sovereign choice"}
+    written = {k: at.query_params[k] for k in at.query_params}
+    assert written["stance"] == "disputes" and written["grain"] == "month"
+    assert written["outlet"] == "src-01"
+
+
+def test_filters_and_grain_go_into_the_url_and_survive_a_page_switch(seeded: Session) -> None:
+    at = open_app()
+    at.multiselect(key="f_stances").set_value(["promotes"])
+    at.radio(key="trend_grain").set_value("day")
+    rerun(at)
+    assert at.query_params["stance"] == "promotes"
+    assert at.query_params["grain"] == "day"
+    at.switch_page("views/narrative.py")
+    rerun(at)
+    assert at.radio(key="detail_grain").value == "day"
+    assert at.multiselect(key="f_stances").value == ["promotes"]
+    assert any("stance=promotes" in c.value for c in at.code)  # the copy-link box
+
+
+def test_date_presets_and_plain_validation(seeded: Session) -> None:
+    at = open_app()
+    # The seeded data is from early 2025; "last 30 days" (of today, UTC) holds none of it.
+    at.selectbox(key="f_preset").set_value("30")
+    rerun(at)
+    problem = [w.value for w in at.warning if "No articles after" in w.value]
+    assert problem and "the newest is from 01 Mar 2025" in problem[0]
+    at.selectbox(key="f_preset").set_value("all")
+    rerun(at)
+    assert not [w for w in at.warning if "No articles" in w.value]
+    picked = at.date_input(key="f_range").value
+    assert isinstance(picked, tuple) and picked and picked[0] == date(2025, 1, 1)
+
+
+def test_compare_groups_and_chart_downloads(seeded: Session) -> None:
+    at = open_app()
+    at.selectbox(key="compare_narrative").set_value("broken-promise")
+    at.radio(key="compare_by").set_value("media_type")
+    rerun(at)
+    lines = chart(at, "compare_chart")["data"]
+    assert {t["name"] for t in lines} == {
+        "state-affiliated",
+        "public-broadcaster",
+        "commercial",
+        "independent",
+    }
+    assert all(0 <= v <= 1 for t in lines for v in numbers(t["y"]))
+    colour_before = {t["name"]: t["line"]["color"] for t in lines}
+    at.multiselect(key="f_media").set_value(["commercial", "state-affiliated"])
+    rerun(at)
+    after = {t["name"]: t["line"]["color"] for t in chart(at, "compare_chart")["data"]}
+    assert after == {k: colour_before[k] for k in after}  # a group keeps its colour
+    assert at.query_params["compare"] == "media_type"
+    downloads = {b.proto.label for b in at.get("download_button")}
+    assert downloads == {"Data behind this chart (CSV)"}
+    assert len(at.get("download_button")) == 4  # trends, compare, stance, sides
+
+
+def test_cooccurrence_matrix_and_first_movers(seeded: Session) -> None:
+    at = open_app("views/narrative.py")
+    at.selectbox(key="detail_narrative").set_value("broken-promise")
+    rerun(at)
+    heat = chart(at, "cooccurrence_matrix")["data"][0]
+    assert len(heat["x"]) == 9 and heat["x"] == heat["y"]
+    movers = table_with(at, "lag_hours")
+    assert len(movers) == 4 and movers["lag_hours"].iloc[0] == 0
+    assert movers["lag_hours"].is_monotonic_increasing
+
+
+def test_outlet_colours_are_fixed_between_views(seeded: Session) -> None:
+    at = open_app("views/narrative.py")
+    at.selectbox(key="detail_narrative").set_value("broken-promise")
+    rerun(at)
+    before = {t["name"]: t["marker"]["color"] for t in chart(at, "detail_chart")["data"]}
+    at.multiselect(key="f_sources").set_value(["src-02", "src-03"])
+    rerun(at)
+    after = {t["name"]: t["marker"]["color"] for t in chart(at, "detail_chart")["data"]}
+    assert set(after) == {"Outlet 02", "Outlet 03"}
+    assert after == {k: before[k] for k in after}
+
+
+def test_trends_show_each_narratives_definition(seeded: Session) -> None:
+    from models import store
+
+    store.sync_narratives(
+        seeded,
+        [
+            {
+                "id": "encirclement",
+                "side": "kremlin",
+                "label": "Encirclement",
+                "definition": "NATO surrounds Russia with bases.",
+            }
+        ],
+        "v-test",
+    )
+    seeded.commit()
+    at = open_app()
+    assert any("NATO surrounds Russia with bases" in m.value for m in at.markdown)

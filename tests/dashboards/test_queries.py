@@ -144,7 +144,9 @@ def test_sides_and_copies(seeded: Session) -> None:
     frame = queries.trend_frame(seeded, DashboardFilter(), "month")
     sides = queries.side_frame(frame)
     assert set(sides["side"]) == {"Kremlin-side", "Counter-narrative"}
-    assert sides["articles"].sum() == frame["articles"].sum()
+    # Only what an article advances (promotes) counts on a side, never rebuttals.
+    assert sides["articles"].sum() == frame["promotes"].sum()
+    assert 0 < sides["articles"].sum() < frame["articles"].sum()
     copies = queries.copies_vs_stories(frame)
     assert (copies["unique_stories"] <= copies["articles"]).all()
 
@@ -340,3 +342,227 @@ def check_hostile_value(seeded: Session, value: str) -> None:
         ExportFilter(language=value),
     ):
         assert queries.count_articles(seeded, eflt) == 0, eflt
+
+
+# --------------------------------------------------------------------------- stance
+
+
+def _tag_counts(session: Session, *where: object) -> dict[str, int]:
+    stmt = select(NarrativeTag.narrative_id, func.count()).group_by(NarrativeTag.narrative_id)
+    return dict(session.execute(stmt.where(*where)).all())  # type: ignore[arg-type]
+
+
+def test_stance_split_matches_the_tags(seeded: Session) -> None:
+    frame = queries.trend_frame(seeded, DashboardFilter(), "week")
+    for stance in ("promotes", "reports", "disputes"):
+        wanted = _tag_counts(seeded, NarrativeTag.stance == stance)
+        got = frame.groupby("narrative_id")[stance].sum()
+        assert {k: int(v) for k, v in got.items() if v} == wanted
+    assert (
+        frame[["promotes", "reports", "disputes", "unknown"]].sum(axis=1) == frame["articles"]
+    ).all()
+    split = queries.stance_split(frame)
+    assert split.groupby("narrative_id")["share"].sum().to_numpy() == pytest.approx(1.0)
+    assert set(split["stance"]) == {"promotes", "reports", "disputes"}
+
+
+def test_stance_filter_narrows_numerators_not_denominators(seeded: Session) -> None:
+    everything = queries.trend_frame(seeded, DashboardFilter(), "week")
+    disputing = queries.trend_frame(seeded, DashboardFilter(stances=("disputes",)), "week")
+    wanted = _tag_counts(seeded, NarrativeTag.stance == "disputes")
+    assert disputing.groupby("narrative_id")["articles"].sum().to_dict() == wanted
+    assert disputing["total_articles"].sum() == everything["total_articles"].sum()
+    assert (disputing["promotes"] == 0).all()
+    cards = queries.latest_articles(
+        seeded, "broken-promise", DashboardFilter(stances=("promotes",))
+    )
+    assert cards and {c["stance"] for c in cards} == {"promotes"}
+    by_stance = queries.narrative_breakdown(
+        seeded, "broken-promise", DashboardFilter(), "stance", "month"
+    )
+    assert set(by_stance["stance"]) == {"promotes", "reports", "disputes"}
+    assert by_stance["articles"].sum() == _tag_counts(seeded)["broken-promise"]
+
+
+def test_top_outlets_tell_amplifiers_from_debunkers(seeded: Session) -> None:
+    """The seed's outlet 00 mostly promotes, outlet 01 mostly disputes (bench.seed.STANCE_MIX)."""
+    top = queries.top_outlets(seeded, "broken-promise", DashboardFilter()).set_index("outlet")
+    split = {o: (int(r["promotes"]), int(r["disputes"])) for o, r in top.iterrows()}
+    assert split["Outlet 00"][0] > split["Outlet 00"][1]
+    assert split["Outlet 01"][1] > split["Outlet 01"][0]
+    assert (
+        top[["promotes", "reports", "disputes", "unknown"]].sum(axis=1) == top["articles"]
+    ).all()
+    promoting = queries.top_outlets(
+        seeded, "broken-promise", DashboardFilter(stances=("promotes",))
+    ).set_index("outlet")
+    assert (promoting["articles"] == promoting["promotes"]).all()
+
+
+def test_baseline_is_read_from_before_the_visible_range(seeded: Session) -> None:
+    full = queries.trend_frame(seeded, DashboardFilter(), "week")
+    since = date(2025, 2, 10)  # a Monday, 6 weeks into the seeded data
+    narrow = queries.trend_frame(seeded, DashboardFilter(since=since), "week")
+    assert narrow["period"].min() == pd.Timestamp(since)
+    first = narrow[narrow["period"] == pd.Timestamp(since)].set_index("narrative_id")
+    same = full[full["period"] == pd.Timestamp(since)].set_index("narrative_id")
+    assert first["baseline"].notna().all()
+    assert first["baseline"].to_numpy() == pytest.approx(same["baseline"].to_numpy())
+
+
+def test_incomplete_periods_are_flagged(seeded: Session) -> None:
+    # The seed covers 2025-01-01 .. 2025-03-01 (a Saturday): the last week is partial.
+    weeks = queries.trend_frame(seeded, DashboardFilter(), "week")
+    last = weeks["period"].max()
+    assert not weeks.loc[weeks["period"] == last, "complete"].any()
+    assert weeks.loc[weeks["period"] < last, "complete"].all()
+
+
+# --------------------------------------------------------------------------- compare, CSV
+
+
+def test_compare_normalises_each_group_by_its_own_volume(seeded: Session) -> None:
+    from models.compare import compare_frame
+
+    frame = compare_frame(seeded, "broken-promise", DashboardFilter(), "media_type", "month")
+    assert set(frame["group"]) == {
+        "state-affiliated",
+        "public-broadcaster",
+        "commercial",
+        "independent",
+    }
+    assert frame["share"].between(0, 1).all()
+    # Numerators and denominators add up to the whole: one axis, nothing double counted.
+    assert frame["articles"].sum() == _tag_counts(seeded)["broken-promise"]
+    assert frame["total_articles"].sum() == SEED_ARTICLES
+    row = frame.iloc[0]
+    assert row["share"] == pytest.approx(row["articles"] / row["total_articles"])
+    promoting = compare_frame(
+        seeded, "broken-promise", DashboardFilter(stances=("promotes",)), "source", "month"
+    )
+    assert promoting["articles"].sum() == _tag_counts(
+        seeded, NarrativeTag.narrative_id == "broken-promise", NarrativeTag.stance == "promotes"
+    ).get("broken-promise")
+
+
+def test_chart_csv_rebuilds_the_share(seeded: Session) -> None:
+    from models import chart_data
+
+    frame = queries.trend_frame(seeded, DashboardFilter(), "week")
+    table = chart_data.chart_table(
+        frame,
+        group="label",
+        baseline="baseline",
+    )
+    back = pd.read_csv(io.BytesIO(chart_data.to_csv(table)))
+    assert list(back.columns) == list(chart_data.CHART_COLUMNS)
+    rebuilt = back["numerator"] / back["denominator"]
+    assert rebuilt.fillna(0).to_numpy() == pytest.approx(back["share"].to_numpy())
+    assert back["period"].str.match(r"^\d{4}-\d{2}-\d{2}$").all()
+
+
+def test_cooccurrence_matrix_matches_the_tags(seeded: Session) -> None:
+    from sqlalchemy.orm import aliased
+
+    from models.cooccurrence import cooccurrence_matrix
+
+    other = aliased(NarrativeTag)
+    both = seeded.execute(
+        select(func.count())
+        .select_from(NarrativeTag)
+        .join(other, other.article_id == NarrativeTag.article_id)
+        .where(NarrativeTag.narrative_id == "broken-promise", other.narrative_id == "encirclement")
+    ).scalar_one()
+    matrix = cooccurrence_matrix(seeded, DashboardFilter()).set_index(
+        ["narrative_a", "narrative_b"]
+    )
+    own = _tag_counts(seeded)["broken-promise"]
+    assert matrix.loc[("broken-promise", "encirclement"), "both"] == both
+    assert matrix.loc[("encirclement", "broken-promise"), "both"] == both
+    assert matrix.loc[("broken-promise", "encirclement"), "share"] == pytest.approx(both / own)
+    assert matrix.loc[("broken-promise", "broken-promise"), "share"] == 1.0
+    narrowed = cooccurrence_matrix(seeded, DashboardFilter(sources=("src-00",)))
+    assert narrowed["both"].sum() < matrix["both"].sum()
+
+
+def test_first_movers_order_and_lag(seeded: Session) -> None:
+    from models.cooccurrence import first_movers
+
+    movers = first_movers(
+        seeded, "broken-promise", DashboardFilter(), date(2025, 2, 3), date(2025, 2, 9)
+    )
+    firsts = seeded.execute(
+        select(Article.source_id, func.min(Article.published_at))
+        .join(NarrativeTag, NarrativeTag.article_id == Article.id)
+        .where(
+            NarrativeTag.narrative_id == "broken-promise",
+            NarrativeTag.day.between(date(2025, 2, 3), date(2025, 2, 9)),
+        )
+        .group_by(Article.source_id)
+    ).all()
+    earliest = min(t for _, t in firsts if t is not None)
+    assert len(movers) == len(firsts)
+    assert movers["first_seen"].iloc[0] == pd.Timestamp(earliest).tz_convert("UTC")
+    assert movers["lag_hours"].iloc[0] == 0 and movers["lag_hours"].is_monotonic_increasing
+    german = first_movers(
+        seeded,
+        "broken-promise",
+        DashboardFilter(languages=("de",)),
+        date(2025, 1, 1),
+        date(2025, 3, 1),
+    )
+    assert list(german["outlet"]) == ["Outlet 03"]  # the seed's only German outlet
+
+
+def test_article_by_narrative_export_layout(seeded: Session) -> None:
+    from models.export_tags import TAG_FIELDS, write_tag_export
+
+    buffer = io.StringIO()
+    rows_written = write_tag_export(seeded, "jsonl", buffer, ExportFilter())
+    rows = [json.loads(line) for line in buffer.getvalue().splitlines()]
+    tags = seeded.execute(select(func.count()).select_from(NarrativeTag)).scalar_one()
+    untagged = [r for r in rows if r["narrative_id"] is None]
+    assert rows_written == len(rows) == tags + len(untagged)
+    assert len({r["article_id"] for r in rows}) == SEED_ARTICLES  # denominators kept
+    assert set(rows[0]) == set(TAG_FIELDS)
+    tagged = [r for r in rows if r["narrative_id"]]
+    assert {r["stance"] for r in tagged} == {"promotes", "reports", "disputes"}
+    assert all(r["evidence"] and r["evidence"][0]["start"] == 0 for r in tagged)
+    flat = io.StringIO()
+    write_tag_export(seeded, "csv", flat, ExportFilter(narratives=("broken-promise",)))
+    assert flat.getvalue().splitlines()[0] == ",".join(TAG_FIELDS)
+
+
+def test_one_spike_rule_marks_the_same_wave_at_every_grain(session: Session) -> None:
+    """Twelve steady weeks at 10 %, then a week at 40 %: every grain marks that one wave."""
+    store.sync_sources(session, [_source("a")])
+    start = date(2025, 1, 6)  # a Monday
+    wave = start + timedelta(weeks=12)
+    for offset in range(7 * 14):
+        day = start + timedelta(days=offset)
+        in_wave = wave <= day < wave + timedelta(days=7)
+        narrative = (40 if in_wave else 10) + (5 if day == wave + timedelta(days=2) else 0)
+        session.add(
+            DailyTotal(
+                day=day, source_id="a", language="en", articles=100, relevant=0, unique_stories=100
+            )
+        )
+        session.add(
+            DailyRollup(
+                day=day,
+                narrative_id="encirclement",
+                source_id="a",
+                language="en",
+                articles=narrative + offset % 3,  # a little noise so the sd is not zero
+                unique_stories=narrative,
+            )
+        )
+    session.commit()
+    flt = DashboardFilter(narratives=("encirclement",))
+    marks = {
+        grain: list(queries.trend_frame(session, flt, grain).query("spike")["period"].dt.date)
+        for grain in queries.GRAINS
+    }
+    assert marks["week"] == [wave]
+    assert marks["day"] == [wave + timedelta(days=2)]  # the busiest day of that week
+    assert marks["month"] == [wave.replace(day=1)]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +56,40 @@ def test_start_dashboard_returns_streamlits_exit_code(
     assert dashboard.start_dashboard(settings, port=8777) == 3
     assert seen["cmd"][-1] == "8777"
     assert seen["env"]["NARRMON_DATABASE_URL"] == "sqlite:///y.sqlite3"
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_stopping_narrmon_dashboard_stops_its_server(tmp_path: Path, stop: int) -> None:
+    """SIGTERM or Ctrl-C to `narrmon dashboard` leaves no child serving the port."""
+    pid_file = tmp_path / "child.pid"
+    child = (
+        f"import os, time; open({str(pid_file)!r}, 'w').write(str(os.getpid())); time.sleep(120)"
+    )
+    script = (
+        "import signal, sys\n"
+        # A shell's background job inherits SIGINT ignored; a terminal's Ctrl-C does not.
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+        "from narrmon import dashboard\n"
+        "from narrmon.settings import load_settings\n"
+        f"dashboard.dashboard_command = lambda port=None: [sys.executable, '-c', {child!r}]\n"
+        "sys.exit(dashboard.start_dashboard(load_settings()))\n"
+    )
+    env = {**os.environ, "NARRMON_DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"}
+    parent = subprocess.Popen([sys.executable, "-c", script], env=env)
+    try:
+        deadline = time.monotonic() + 60  # interpreter start-up on a loaded 2-core machine
+        while not pid_file.exists() or not pid_file.read_text():
+            assert time.monotonic() < deadline and parent.poll() is None
+            time.sleep(0.1)
+        child_pid = int(pid_file.read_text())
+        parent.send_signal(stop)
+        assert parent.wait(timeout=30) == (143 if stop == signal.SIGTERM else 130)
+        with pytest.raises(ProcessLookupError):
+            os.kill(child_pid, 0)  # stopped and reaped by the parent
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.wait()
 
 
 HOSTILE = "<img src=x onerror=alert(1)>"

@@ -1,0 +1,238 @@
+"""The evidence workbench: one narrative's tagged articles, filtered, counted and paged,
+with overlapping excerpts merged and a citation per article.
+
+Reads ``narrative_tags`` (newest first on the (narrative_id, day) index) and the articles
+of one page only; the count is one indexed aggregate.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models.queries import EXCERPT_CONTEXT, DashboardFilter, _tag_scope
+from models.schema import Article, NarrativeTag, Source
+
+# Cards per page: what an analyst reads before paging on.
+PAGE_SIZE = 20
+# The evidence CSV holds at most this many articles (newest first): enough for a report
+# appendix, bounded so a click cannot read a year of a frequent narrative into memory.
+CSV_LIMIT = 5_000
+# Articles read per query while writing the CSV: bounded memory per round trip.
+CSV_BATCH = 1_000
+CSV_COLUMNS = (
+    "article_id",
+    "narrative_id",
+    "day",
+    "outlet",
+    "stance",
+    "score",
+    "quote",
+    "title",
+    "url",
+    "citation",
+)
+
+
+def count_evidence(session: Session, narrative_id: str, flt: DashboardFilter) -> int:
+    """How many articles carry ``narrative_id`` under the filter (stance and outlet too)."""
+    stmt = select(func.count()).where(NarrativeTag.narrative_id == narrative_id)
+    return int(session.execute(_tag_scope(stmt, NarrativeTag, flt)).scalar_one() or 0)
+
+
+def evidence_page(
+    session: Session,
+    narrative_id: str,
+    flt: DashboardFilter,
+    page: int = 0,
+    page_size: int = PAGE_SIZE,
+) -> list[dict[str, Any]]:
+    """Page ``page`` (from 0) of the articles carrying the narrative, newest first.
+
+    Each dict: ``article_id, title, url, outlet, media_type, day, published_at, language,
+    score, stance, evidence, citation, archived`` where evidence is the merged excerpts
+    (:func:`merge_excerpts`) and ``archived`` says whether a WARC copy is stored. All
+    strings are raw web text: escape them.
+    """
+    stmt = (
+        select(
+            NarrativeTag.article_id,
+            NarrativeTag.score,
+            NarrativeTag.stance,
+            NarrativeTag.evidence,
+            NarrativeTag.day,
+        )
+        .where(NarrativeTag.narrative_id == narrative_id)
+        .order_by(NarrativeTag.day.desc(), NarrativeTag.article_id.desc())
+        .offset(max(page, 0) * page_size)
+        .limit(page_size)
+    )
+    tags = session.execute(_tag_scope(stmt, NarrativeTag, flt)).all()
+    if not tags:
+        return []
+    articles = {
+        r.id: r
+        for r in session.execute(
+            select(
+                Article.id,
+                Article.title,
+                Article.url,
+                Article.published_at,
+                Article.language,
+                Article.text,
+                Article.warc_path,
+                Source.name.label("outlet"),
+                Source.media_type,
+            )
+            .join(Source, Source.id == Article.source_id)
+            .where(Article.id.in_([t.article_id for t in tags]))
+        )
+    }
+    out: list[dict[str, Any]] = []
+    for tag in tags:
+        art = articles.get(tag.article_id)
+        if art is None:
+            continue
+        evidence = merge_excerpts(art.text, tag.evidence or [])
+        card = {
+            "article_id": art.id,
+            "title": art.title or "(untitled)",
+            "url": art.url,
+            "outlet": art.outlet,
+            "media_type": art.media_type,
+            "day": tag.day,
+            "published_at": art.published_at,
+            "language": art.language,
+            "score": tag.score,
+            "stance": tag.stance,
+            "evidence": evidence,
+            "archived": bool(art.warc_path),
+        }
+        card["citation"] = citation(card)
+        out.append(card)
+    return out
+
+
+def merge_excerpts(
+    text: str, evidence: Sequence[dict[str, Any]], context: int = EXCERPT_CONTEXT
+) -> list[dict[str, Any]]:
+    """Evidence spans with context, overlapping or touching excerpts merged into one.
+
+    Each item: ``{text, start, end, before, after, marks}`` where ``text`` runs from the
+    first to the last evidence span of the merged excerpt and ``marks`` lists the spans'
+    (start, end) offsets within the article. Spans whose offsets do not fit the text fall
+    back to the stored evidence text with no context.
+    """
+    spans = sorted(
+        {
+            (int(e["start"]), int(e["end"]))
+            for e in evidence
+            if isinstance(e.get("start"), int)
+            and isinstance(e.get("end"), int)
+            and 0 <= e["start"] < e["end"] <= len(text)
+        }  # a span tagged twice is marked once
+    )
+    merged: list[list[Any]] = []
+    for start, end in spans:
+        # Two spans share an excerpt when their context windows would overlap.
+        if merged and start - context <= merged[-1][1] + context:
+            merged[-1][1] = max(merged[-1][1], end)
+            merged[-1][2].append((start, end))
+        else:
+            merged.append([start, end, [(start, end)]])
+    out = [
+        {
+            "text": text[start:end],
+            "start": start,
+            "end": end,
+            "before": text[max(0, start - context) : start],
+            "after": text[end : end + context],
+            "marks": marks,
+        }
+        for start, end, marks in merged
+    ]
+    if not out:  # offsets lost (e.g. text re-extracted): the stored sentences, once each
+        stored = dict.fromkeys(str(e.get("text") or "") for e in evidence)
+        out = [
+            {"text": t, "start": None, "end": None, "before": "", "after": "", "marks": []}
+            for t in stored
+            if t
+        ]
+    return out
+
+
+def citation(card: dict[str, Any]) -> str:
+    """A citation an analyst pastes into a report: quote, outlet, date (UTC), URL."""
+    quotes = [" ".join(str(e["text"]).split()) for e in card.get("evidence") or []]
+    quote = " [...] ".join(q for q in quotes if q) or str(card.get("title") or "")
+    day = card.get("day")
+    when = f"{day:%d %b %Y}" if isinstance(day, date) else str(day or "undated")
+    return f"\u201c{quote}\u201d \u2014 {card.get('outlet')}, {when} (UTC). {card.get('url')}"
+
+
+def _cell(value: Any) -> Any:
+    """A CSV cell that a spreadsheet shows as text: web text starting with = + - @ would
+    otherwise run as a formula (CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def evidence_csv(
+    session: Session, narrative_id: str, flt: DashboardFilter, limit: int = CSV_LIMIT
+) -> str:
+    """The filtered evidence as CSV (CSV_COLUMNS), newest first, at most ``limit`` rows."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(CSV_COLUMNS), extrasaction="ignore")
+    writer.writeheader()
+    page = 0
+    written = 0
+    while written < limit:
+        cards = evidence_page(session, narrative_id, flt, page, CSV_BATCH)[: limit - written]
+        if not cards:
+            break
+        for card in cards:
+            quote = " [...] ".join(str(e["text"]) for e in card["evidence"])
+            row = {**card, "narrative_id": narrative_id, "quote": quote}
+            writer.writerow({k: _cell(row.get(k)) for k in CSV_COLUMNS})
+        written += len(cards)
+        page += 1
+    return buffer.getvalue()
+
+
+def archived_location(session: Session, article_id: int) -> dict[str, Any] | None:
+    """Where an article's raw response sits in the WARC archive, with what to label it.
+
+    ``{article_id, url, title, outlet, fetched_at, warc_path, warc_offset}``, or None when
+    the article is unknown or has no archived copy.
+    """
+    row = session.execute(
+        select(
+            Article.id,
+            Article.url,
+            Article.title,
+            Article.fetched_at,
+            Article.warc_path,
+            Article.warc_offset,
+            Source.name.label("outlet"),
+        )
+        .join(Source, Source.id == Article.source_id)
+        .where(Article.id == article_id)
+    ).first()
+    if row is None or not row.warc_path:
+        return None
+    return {
+        "article_id": row.id,
+        "url": row.url,
+        "title": row.title,
+        "outlet": row.outlet,
+        "fetched_at": row.fetched_at,
+        "warc_path": row.warc_path,
+        "warc_offset": int(row.warc_offset or 0),
+    }
