@@ -31,6 +31,7 @@ url = common.database_url()
 if common.database_state(url) == "ok":
     common.filter_sidebar(common.filter_options(url))
     common.freshness_banner(url, common.filter_options(url))
+    common.tagger_note(url)
 st.sidebar.caption(f"Database: `{common.redact(url)}` (read-only)")
 
 page = st.navigation(

@@ -210,6 +210,26 @@ def freshness_banner(url: str, options: FilterOptions) -> None:
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def tagger_versions(url: str) -> list[tuple[str | None, int]]:
+    """Cached :func:`models.tagging_versions.tagger_versions`."""
+    from models.tagging_versions import tagger_versions as versions
+
+    return run_query(url, versions)
+
+
+def tagger_note(url: str) -> None:
+    """A caption saying which tagger version the counts come from, and what is outdated."""
+    from models.tagging_versions import version_note
+    from narratives import TAGGER_VERSION
+
+    note = version_note(tagger_versions(url), TAGGER_VERSION)
+    if "older" in note:
+        st.info(note)
+    else:
+        st.caption(note)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def export_count(url: str, eflt: Any) -> int:
     """Cached :func:`models.queries.count_articles` for a models.export.ExportFilter."""
     return run_query(url, lambda s: queries.count_articles(s, eflt))

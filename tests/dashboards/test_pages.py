@@ -501,3 +501,15 @@ def test_trends_show_each_narratives_definition(seeded: Session) -> None:
     seeded.commit()
     at = open_app()
     assert any("NATO surrounds Russia with bases" in m.value for m in at.markdown)
+
+
+def test_every_page_says_which_tagger_version_counts(seeded: Session) -> None:
+    import narratives
+
+    at = open_app()
+    notes = [c.value for c in at.caption] + [i.value for i in at.info]
+    # the seeded articles were tagged by a synthetic tagger, not by the current one
+    assert any(
+        f"tagger {narratives.TAGGER_VERSION}" in n and "narrmon retag --outdated" in n
+        for n in notes
+    ), notes
