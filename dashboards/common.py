@@ -218,15 +218,11 @@ def tagger_versions(url: str) -> list[tuple[str | None, int]]:
 
 
 def tagger_note(url: str) -> None:
-    """A caption saying which tagger version the counts come from, and what is outdated."""
+    """A sidebar note saying which tagger version the counts come from, and what is outdated."""
     from models.tagging_versions import version_note
     from narratives import TAGGER_VERSION
 
-    note = version_note(tagger_versions(url), TAGGER_VERSION)
-    if "older" in note:
-        st.info(note)
-    else:
-        st.caption(note)
+    st.sidebar.caption(version_note(tagger_versions(url), TAGGER_VERSION))
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)

@@ -507,7 +507,7 @@ def test_every_page_says_which_tagger_version_counts(seeded: Session) -> None:
     import narratives
 
     at = open_app()
-    notes = [c.value for c in at.caption] + [i.value for i in at.info]
+    notes = [c.value for c in at.sidebar.caption]
     # the seeded articles were tagged by a synthetic tagger, not by the current one
     assert any(
         f"tagger {narratives.TAGGER_VERSION}" in n and "narrmon retag --outdated" in n
