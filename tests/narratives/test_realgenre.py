@@ -112,7 +112,7 @@ def test_micro_f1(report: Report) -> None:
 @pytest.mark.xfail(
     strict=True,
     reason=MISSED + "encirclement 0.63, nato-provoked-war 0.59, sovereign-choice 0.59, "
-    "aggression-drives-enlargement 0.63, rejected-partnership 0.71 below 0.75",
+    "aggression-drives-enlargement 0.63, rejected-partnership 0.70 below 0.75",
 )
 def test_every_narrative_f1(report: Report) -> None:
     low = {n: round(c.f1, 3) for n, c in report.per_narrative.items() if c.f1 < 0.75}
