@@ -48,7 +48,7 @@ class _Decision:
     nid: str
     score: float
     sentences: tuple[int, ...]
-    source: str  # "model", "rule+model" or "rule"
+    source: str  # "model" (confident alone) or "rule+model" (a rule hit the model agrees with)
 
 
 def tag(text: str, language: str | None = None) -> list[NarrativeTag]:
