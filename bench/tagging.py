@@ -26,7 +26,8 @@ import sys
 import tarfile
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from io import BytesIO
 from pathlib import Path
 
@@ -66,14 +67,21 @@ TARGETS = {
 Tagger = Callable[[str, str | None], list[NarrativeTag]]
 
 
-def old_tagger_predictions(articles: list[LabelledArticle], commit: str) -> Tagger:
-    """Tag every article with tagger v1 from ``commit`` in a subprocess; a lookup tagger."""
+@contextmanager
+def old_package(commit: str) -> Iterator[str]:
+    """A temporary folder holding the ``narratives`` package as it was at ``commit``."""
     archive = subprocess.run(
         ["git", "archive", commit, "narratives"], cwd=ROOT, capture_output=True, check=True
     ).stdout
     with tempfile.TemporaryDirectory() as tmp:
         with tarfile.open(fileobj=BytesIO(archive)) as tar:
             tar.extractall(tmp, filter="data")
+        yield tmp
+
+
+def old_tagger_predictions(articles: list[LabelledArticle], commit: str) -> Tagger:
+    """Tag every article with tagger v1 from ``commit`` in a subprocess; a lookup tagger."""
+    with old_package(commit) as tmp:
         payload = json.dumps([[a.text, a.language] for a in articles])
         script = (
             "import json, sys\n"
@@ -393,12 +401,7 @@ def alternative_report(test: list[LabelledArticle], ids: list[str]) -> Report:
 
 def _old_rate(docs: list[tuple[str, str | None]], commit: str) -> float:
     """Articles/s of tagger v1 on ``docs`` (its own process, CPU time, best of 3)."""
-    archive = subprocess.run(
-        ["git", "archive", commit, "narratives"], cwd=ROOT, capture_output=True, check=True
-    ).stdout
-    with tempfile.TemporaryDirectory() as tmp:
-        with tarfile.open(fileobj=BytesIO(archive)) as tar:
-            tar.extractall(tmp, filter="data")
+    with old_package(commit) as tmp:
         script = (
             "import json, sys, time\n"
             "from narratives import tag\n"

@@ -63,6 +63,7 @@ class Item:
     stances: dict[str, str] = field(default_factory=dict)
     scored: bool = True  # counts in threshold tuning (dev passages, not the old corpus)
     x: NDArray[np.float32] | None = None
+    ruled: frozenset[str] | None = None  # narratives the rule layer carries (computed once)
 
 
 def _sentences_of(analysis: Analysis, spans: Iterable[tuple[int, int]]) -> tuple[int, ...]:
@@ -504,13 +505,14 @@ def stance_cv(xs: NDArray[np.float32], ys: NDArray[np.int_], c: float) -> float:
 
 
 def _ruled(items: list[Item], nid: str) -> NDArray[np.bool_]:
+    """Per item, whether the rule layer carries ``nid`` (rules run once per item)."""
     tax = compiled()
     threshold = tax.settings["threshold"]
-    out = []
     for it in items:
-        r = rule_layer(it.analysis, tax).get(nid) if anchored(it.analysis, tax) else None
-        out.append(r is not None and r.score >= threshold)
-    return np.asarray(out)
+        if it.ruled is None:
+            found = rule_layer(it.analysis, tax) if anchored(it.analysis, tax) else {}
+            it.ruled = frozenset(n for n, r in found.items() if r.score >= threshold)
+    return np.asarray([nid in it.ruled for it in items if it.ruled is not None])
 
 
 def main(argv: list[str] | None = None) -> int:
