@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,11 +16,13 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class HealthReport:
-    """Per-source health rows, the unhealthy count and the printable report."""
+    """Per-source health rows, the unhealthy count, the printable report and the warnings
+    (``"source: warning"``) of enabled sources."""
 
     rows: list[dict[str, Any]]
     unhealthy: int
     text: str
+    warnings: list[str] = field(default_factory=list)
 
 
 def check_health(settings: Settings, *, now: datetime | None = None) -> HealthReport:
@@ -37,6 +39,7 @@ def check_health(settings: Settings, *, now: datetime | None = None) -> HealthRe
         rows=health_dicts(items),
         unhealthy=sum(1 for h in items if h.enabled and not h.healthy),
         text=format_report(items),
+        warnings=[f"{h.source_id}: {w}" for h in items if h.enabled for w in h.warnings],
     )
 
 
