@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -10,8 +9,6 @@ from typing import Any
 from models.db import session_factory
 from narrmon.database import open_initialised
 from narrmon.settings import Settings
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -44,13 +41,14 @@ def check_health(settings: Settings, *, now: datetime | None = None) -> HealthRe
 
 
 def build_quality_docs(settings: Settings) -> str | None:
-    """Render the quality Data Docs site; returns its index path (None if the gate is off)."""
+    """Render the quality Data Docs site; returns its index path (None if the gate is off).
+
+    ``quality.gate.build_data_docs`` logs the path (once).
+    """
     from narrmon.gating import gate_available
 
     if not gate_available():
         return None
     from quality.gate import build_data_docs
 
-    path = build_data_docs(settings.data_dir)
-    log.info("quality Data Docs: file://%s", path)
-    return path
+    return build_data_docs(settings.data_dir)
