@@ -39,9 +39,14 @@ _KNOWN_FIELDS = {
     "max_articles_per_run",
     "enabled",
     "politeness",
+    "freshness",
     "notes",
 }
 _POLITENESS_FIELDS = {"delay", "concurrency"}
+_FRESHNESS_FIELDS = {"max_age_hours", "when_stale"}
+# What a stale-but-reachable source is (feed health): a warning in the run's summary, or
+# a failure of the DAG's feed health task and of `narrmon health`.
+STALE_POLICIES = ("warning", "failure")
 
 
 class SourcesFileError(ValueError):
@@ -65,6 +70,18 @@ class Politeness:
 
 
 @dataclass(frozen=True)
+class Freshness:
+    """When a source whose feeds answer counts as stale, and what that means.
+
+    ``None`` fields use the feed-health defaults (``quality.thresholds.HealthThresholds``:
+    72 hours, a warning).
+    """
+
+    max_age_hours: float | None = None
+    when_stale: str | None = None
+
+
+@dataclass(frozen=True)
 class SourceConfig:
     """One monitored source (one language edition of an outlet)."""
 
@@ -79,6 +96,7 @@ class SourceConfig:
     max_articles_per_run: int | None = None
     enabled: bool = True
     politeness: Politeness = field(default_factory=Politeness)
+    freshness: Freshness = field(default_factory=Freshness)
 
     def domains(self) -> tuple[str, ...]:
         """Allowed hosts: as configured, else the hosts of the homepage and feeds.
@@ -110,6 +128,10 @@ class SourceConfig:
             "politeness": {
                 "delay": self.politeness.delay,
                 "concurrency": self.politeness.concurrency,
+            },
+            "freshness": {
+                "max_age_hours": self.freshness.max_age_hours,
+                "when_stale": self.freshness.when_stale,
             },
         }
 
@@ -203,7 +225,30 @@ def _parse_entry(raw: Any, where: str) -> SourceConfig:
             delay=None if delay is None else float(delay),
             concurrency=conc,
         ),
+        freshness=_parse_freshness(raw.get("freshness"), where),
     )
+
+
+def _parse_freshness(raw: Any, where: str) -> Freshness:
+    """The optional ``freshness: {max_age_hours, when_stale}`` of an entry."""
+    if raw is None:
+        return Freshness()
+    if not isinstance(raw, dict) or not raw or set(raw) - _FRESHNESS_FIELDS:
+        raise SourcesFileError(f"{where}: field 'freshness' takes max_age_hours and/or when_stale")
+    hours = raw.get("max_age_hours")
+    if hours is not None and (
+        not isinstance(hours, int | float) or isinstance(hours, bool) or hours <= 0
+    ):
+        raise SourcesFileError(
+            f"{where}: field 'freshness.max_age_hours': {hours!r} is not a number of hours > 0"
+        )
+    policy = raw.get("when_stale")
+    if policy is not None and policy not in STALE_POLICIES:
+        raise SourcesFileError(
+            f"{where}: field 'freshness.when_stale': {policy!r} is not one of "
+            + ", ".join(STALE_POLICIES)
+        )
+    return Freshness(max_age_hours=None if hours is None else float(hours), when_stale=policy)
 
 
 def parse_sources(data: Any, origin: str = "<sources>") -> list[SourceConfig]:

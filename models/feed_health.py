@@ -5,18 +5,23 @@ when they were fetched (never by publication date: a backlog of old articles fet
 today is today's yield), quarantine rows by when they were quarantined. URLs the crawler
 refused on purpose (robots.txt, off-site, private addresses) are stored with status
 ``refused``: they are neither quarantine nor errors. Imports nothing of ours but models.
+
+:func:`source_facts` gathers everything the judgement (``quality.health``) needs as plain
+:class:`SourceFacts` rows; the functions it calls stay public for the dashboards.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.schema import Article, CrawlRun, FeedState, QuarantineItem
+from models.schema import Article, CrawlRun, FeedState, QuarantineItem, Source
 
 # The feed-state status of a feed no longer listed in the sources file (models.store).
 FEED_RETIRED = "retired"
@@ -126,16 +131,101 @@ def window_counts(session: Session, since: datetime) -> dict[str, WindowCounts]:
     }
 
 
+class FeedRow(NamedTuple):
+    """One live feed's last check: its URL, status and error (None when it worked)."""
+
+    url: str
+    status: str | None
+    error: str | None
+
+    @property
+    def works(self) -> bool:
+        """The feed answered at its last check (200 or 304)."""
+        return self.status in FEED_OK
+
+
+def feed_rows(session: Session) -> dict[str, list[FeedRow]]:
+    """Per source: its live feeds (retired ones, no longer in the sources file, are kept
+    for history but left out), sorted by URL."""
+    out: dict[str, list[FeedRow]] = defaultdict(list)
+    live = FeedState.last_status.is_distinct_from(FEED_RETIRED)
+    for state in session.scalars(select(FeedState).where(live).order_by(FeedState.feed_url)):
+        out[state.source_id].append(FeedRow(state.feed_url, state.last_status, state.last_error))
+    return dict(out)
+
+
 def feed_states(session: Session) -> dict[str, tuple[int, int, list[str]]]:
     """Per source: (feeds, failing feeds, their last errors); retired feeds (no longer in the
     sources file) are kept for history but left out."""
     out: dict[str, tuple[int, int, list[str]]] = {}
-    live = FeedState.last_status.is_distinct_from(FEED_RETIRED)
-    for state in session.scalars(select(FeedState).where(live)):
-        total, failing, errors = out.get(state.source_id, (0, 0, []))
-        total += 1
-        if state.last_status not in FEED_OK:
-            failing += 1
-            errors.append(f"{state.feed_url}: {state.last_error or state.last_status}")
-        out[state.source_id] = (total, failing, errors)
+    for source_id, rows in feed_rows(session).items():
+        failing = [f"{f.url}: {f.error or f.status}" for f in rows if not f.works]
+        out[source_id] = (len(rows), len(failing), failing)
+    return out
+
+
+def newest_articles(session: Session) -> dict[str, datetime]:
+    """Per source: when its newest stored article was published (fetched, when undated)."""
+    newest = func.max(func.coalesce(Article.published_at, Article.fetched_at))
+    rows = _pairs(session, select(Article.source_id, newest).group_by(Article.source_id))
+    return {sid: when for sid, value in rows.items() if (when := aware(value)) is not None}
+
+
+@dataclass(frozen=True)
+class SourceFacts:
+    """What the database knows about one source's health, as plain values.
+
+    ``config`` is the source's entry as stored from the sources file (its optional
+    ``freshness`` among it); ``per_day`` counts articles per day of the asked range.
+    """
+
+    source_id: str
+    name: str
+    enabled: bool
+    config: dict[str, Any]
+    last_run_status: str | None
+    last_success: datetime | None
+    first_run: datetime | None
+    per_day: dict[date, int]
+    window: WindowCounts
+    feeds: list[FeedRow] = field(default_factory=list)
+    newest_article: datetime | None = None
+
+
+def source_facts(
+    session: Session,
+    *,
+    days_from: date,
+    days_to: date,
+    window_since: datetime,
+    source_ids: Sequence[str] | None = None,
+) -> list[SourceFacts]:
+    """Every source's (or ``source_ids``') health facts, by source id: articles per day
+    from ``days_from`` to ``days_to``, the quarantine window from ``window_since``."""
+    runs = last_runs(session)
+    counts = daily_counts(session, days_from, days_to)
+    windows = window_counts(session, window_since)
+    feeds = feed_rows(session)
+    newest = newest_articles(session)
+    query = select(Source).order_by(Source.id)
+    if source_ids is not None:
+        query = query.where(Source.id.in_(list(source_ids)))
+    out: list[SourceFacts] = []
+    for src in session.scalars(query):
+        status, last_success, first_run = runs.get(src.id, ("", None, None))
+        out.append(
+            SourceFacts(
+                source_id=src.id,
+                name=src.name,
+                enabled=bool(src.enabled),
+                config=dict(src.config or {}),
+                last_run_status=status or None,
+                last_success=last_success,
+                first_run=first_run,
+                per_day=counts.get(src.id, {}),
+                window=windows.get(src.id, WindowCounts(0, 0, 0)),
+                feeds=feeds.get(src.id, []),
+                newest_article=newest.get(src.id),
+            )
+        )
     return out

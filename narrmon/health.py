@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,16 +10,16 @@ from models.db import session_factory
 from narrmon.database import open_initialised
 from narrmon.settings import Settings
 
-log = logging.getLogger(__name__)
-
 
 @dataclass(frozen=True)
 class HealthReport:
-    """Per-source health rows, the unhealthy count and the printable report."""
+    """Per-source health rows, the unhealthy count, the printable report and the warnings
+    (``"source: warning"``) of enabled sources."""
 
     rows: list[dict[str, Any]]
     unhealthy: int
     text: str
+    warnings: list[str] = field(default_factory=list)
 
 
 def check_health(settings: Settings, *, now: datetime | None = None) -> HealthReport:
@@ -37,17 +36,19 @@ def check_health(settings: Settings, *, now: datetime | None = None) -> HealthRe
         rows=health_dicts(items),
         unhealthy=sum(1 for h in items if h.enabled and not h.healthy),
         text=format_report(items),
+        warnings=[f"{h.source_id}: {w}" for h in items if h.enabled for w in h.warnings],
     )
 
 
 def build_quality_docs(settings: Settings) -> str | None:
-    """Render the quality Data Docs site; returns its index path (None if the gate is off)."""
+    """Render the quality Data Docs site; returns its index path (None if the gate is off).
+
+    ``quality.gate.build_data_docs`` logs the path (once).
+    """
     from narrmon.gating import gate_available
 
     if not gate_available():
         return None
     from quality.gate import build_data_docs
 
-    path = build_data_docs(settings.data_dir)
-    log.info("quality Data Docs: file://%s", path)
-    return path
+    return build_data_docs(settings.data_dir)

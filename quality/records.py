@@ -108,3 +108,5 @@ class SourceHealth:
     healthy: bool
     reasons: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # When the newest stored article was published (fetched, when undated).
+    newest_article: datetime | None = None

@@ -104,3 +104,13 @@ class HealthThresholds:
     max_quarantine_share: float = 0.5
     # Items needed in the window before the quarantine share is judged.
     min_items_for_share: int = 10
+    # Stale but reachable: the feeds answer, yet the newest stored article is older than
+    # this. News outlets publish daily; three days covers a long weekend's pause without
+    # hiding a feed frozen since last week. Per source: ``freshness.max_age_hours`` in
+    # the sources file (a think tank posting weekly wants about 336).
+    stale_after_hours: float = 72.0
+    # What a stale source is unless its ``freshness.when_stale`` says otherwise: a
+    # warning (the run stays green; the summary says so) or a failure (unhealthy). A
+    # warning by default: quiet news days and slow outlets are normal, and a red run
+    # for them teaches operators to ignore red.
+    stale_policy: str = "warning"

@@ -59,6 +59,17 @@ def test_defaults_allowed_domains_and_politeness() -> None:
     assert local.domains() == ("127.0.0.1:8001",)
 
 
+def test_freshness_is_optional_and_stored() -> None:
+    """No ``freshness`` key: both values unset (feed health's defaults apply); given, the
+    values reach the stored config the health check reads."""
+    (plain,) = parse_sources({"sources": [GOOD]})
+    assert plain.to_dict()["freshness"] == {"max_age_hours": None, "when_stale": None}
+    (strict,) = parse_sources(
+        {"sources": [{**GOOD, "freshness": {"max_age_hours": 12, "when_stale": "failure"}}]}
+    )
+    assert strict.to_dict()["freshness"] == {"max_age_hours": 12.0, "when_stale": "failure"}
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
@@ -72,6 +83,11 @@ def test_defaults_allowed_domains_and_politeness() -> None:
         ({"max_articles_per_run": 0}, "max_articles_per_run' must be a positive integer"),
         ({"politeness": {"delay": -1}}, "politeness.delay' must be a number >= 0"),
         ({"politeness": {"speed": 3}}, "takes only delay and concurrency"),
+        ({"freshness": {"max_age_hours": 0}}, "'freshness.max_age_hours': 0 is not a number"),
+        ({"freshness": {"max_age_hours": "3d"}}, "'freshness.max_age_hours': '3d' is not a"),
+        ({"freshness": {"when_stale": "red"}}, "'freshness.when_stale': 'red' is not one of"),
+        ({"freshness": {"hours": 3}}, "'freshness' takes max_age_hours and/or when_stale"),
+        ({"freshness": 72}, "'freshness' takes max_age_hours and/or when_stale"),
         ({"colour": "red"}, "unknown field(s) colour"),
         ({"name": None}, "field 'name' is required"),
     ],

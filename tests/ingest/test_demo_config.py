@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from narrmon.demo import (
     demo_window,
 )
 from narrmon.demo_sites import generate_sites
+from narrmon.health import check_health
 from narrmon.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,3 +86,8 @@ def test_demo_uses_its_own_database_from_any_directory(settings: Settings, tmp_p
     # Dated up to yesterday: no outlet's feeds look stale.
     assert "newest_item_freshness" not in res.stderr
     assert "Traceback" not in res.stderr
+    # ... and feed health (stale-but-reachable included) finds every demo source healthy,
+    # without a warning.
+    report = check_health(replace(settings, database_url=f"sqlite:///{demo_dir}/narrmon.sqlite3"))
+    assert report.unhealthy == 0 and report.warnings == [], report.text
+    assert report.text == f"all {len(load_sources(ROOT / DEMO_SOURCES))} enabled sources healthy"
