@@ -30,7 +30,7 @@ from crawlers.archive import WarcArchive, read_record
 from crawlers.extraction import ExtractionError, extract
 from narratives import tag
 from narrmon.demo_sites import generate_sites
-from narrmon.pages import PageTask, process_page, text_story_keys
+from narrmon.pipeline.extract import PageTask, process_page, text_story_keys
 
 # Pages warmed up before timing: lxml, trafilatura and the tagger build caches on first use.
 WARM_UP_PAGES = 20

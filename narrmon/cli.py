@@ -18,7 +18,7 @@ from narrmon.logs import configure_logging
 from narrmon.settings import LOG_LEVELS, Settings, load_settings
 
 if TYPE_CHECKING:
-    from narrmon.cycle import CycleSummary
+    from narrmon.pipeline.run import CycleSummary
 
 F = TypeVar("F", bound=Callable[..., Any])
 # A TCP port a dashboard can listen on.
@@ -206,7 +206,7 @@ def run(
 
     Exits 0 when every source completed, 3 when some failed, 4 when none succeeded.
     """
-    from narrmon.cycle import run_cycle
+    from narrmon.pipeline.run import run_cycle
     from narrmon.progress import RunProgress
 
     shown = RunProgress(sys.stderr)
@@ -269,9 +269,12 @@ def quarantine() -> None:
 @_fatal_errors
 def quarantine_list(ctx: click.Context, fmt: str, source: str | None, show_all: bool) -> None:
     """List quarantined items with the names of the checks they failed."""
-    from narrmon.quarantine import iter_quarantine
+    from models.quarantine_status import QuarantineStatus
+    from narrmon.maintenance.quarantine import iter_quarantine
 
-    rows = iter_quarantine(_settings(ctx), status=None if show_all else "pending", source_id=source)
+    rows = iter_quarantine(
+        _settings(ctx), status=None if show_all else QuarantineStatus.PENDING, source_id=source
+    )
     count = 0
     if fmt == "jsonl":
         for row in rows:
@@ -295,7 +298,7 @@ def quarantine_list(ctx: click.Context, fmt: str, source: str | None, show_all: 
 @_fatal_errors
 def quarantine_replay(ctx: click.Context, ids: tuple[int, ...], replay_all: bool) -> None:
     """Re-extract quarantined items from the archive, re-check and load what passes."""
-    from narrmon.replay import replay
+    from narrmon.maintenance.replay import replay
 
     out = replay(_settings(ctx), ids=ids, replay_all=replay_all)
     for message in out.messages:
@@ -338,7 +341,7 @@ def retag(
     ctx: click.Context, since: Any, sources: tuple[str, ...], batch_size: int, outdated: bool
 ) -> None:
     """Re-tag stored articles after a tagger or taxonomy change (no re-crawl), with progress."""
-    from narrmon.retagging import RetagSummary, retag_all
+    from narrmon.maintenance.retag import RetagSummary, retag_all
 
     def progress(s: RetagSummary) -> None:
         click.echo(f"retagged {s.articles} articles ({s.tags} tags)", err=True)
@@ -364,7 +367,8 @@ def retag(
 @_fatal_errors
 def reextract(ctx: click.Context, since: Any, sources: tuple[str, ...], batch_size: int) -> None:
     """Re-run extraction and tagging over archived pages, without re-crawling."""
-    from narrmon.retagging import RetagSummary, reextract_all
+    from narrmon.maintenance.reextract import reextract_all
+    from narrmon.maintenance.retag import RetagSummary
 
     def progress(s: RetagSummary) -> None:
         click.echo(f"re-extracted {s.articles} articles ({s.changed} changed)", err=True)
@@ -388,7 +392,7 @@ def reextract(ctx: click.Context, since: Any, sources: tuple[str, ...], batch_si
 @_fatal_errors
 def restory(ctx: click.Context, since: Any, sources: tuple[str, ...], batch_size: int) -> None:
     """Recompute story clusters over stored articles after a change of the rule."""
-    from narrmon.restory import RestorySummary, restory_all
+    from narrmon.maintenance.restory import RestorySummary, restory_all
 
     def progress(s: RestorySummary) -> None:
         click.echo(f"restoried {s.articles} articles ({s.changed} changed)", err=True)

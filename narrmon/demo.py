@@ -15,8 +15,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from narrmon.cycle import CycleSummary, run_cycle
 from narrmon.errors import NarrmonError
+from narrmon.pipeline.run import CycleSummary, run_cycle
 from narrmon.settings import Settings
 
 log = logging.getLogger(__name__)

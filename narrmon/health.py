@@ -42,7 +42,7 @@ def check_health(settings: Settings, *, now: datetime | None = None) -> HealthRe
 
 def build_quality_docs(settings: Settings) -> str | None:
     """Render the quality Data Docs site; returns its index path (None if the gate is off)."""
-    from narrmon.gating import gate_available
+    from narrmon.pipeline.gate import gate_available
 
     if not gate_available():
         return None

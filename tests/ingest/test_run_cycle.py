@@ -195,8 +195,8 @@ def test_a_finished_source_is_loaded_while_a_slow_one_still_crawls(
 
     import yaml
 
-    from narrmon.cycle import run_cycle
     from narrmon.demo_sites.generate import OUTLETS_DIR
+    from narrmon.pipeline.run import run_cycle
     from narrmon.summary import SourceProgress, SourceSummary
 
     manifest, server = sites
