@@ -15,7 +15,6 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
-from crawlers.urls import host_allowed
 from quality.patterns import MARKUP_PATTERN, SUBSCRIBE_PATTERN, URL_PATTERN
 from quality.records import GateRow
 from quality.thresholds import Thresholds
@@ -66,8 +65,7 @@ def build_frame(rows: Sequence[GateRow], thresholds: Thresholds) -> pd.DataFrame
 
     url_ok = [bool(_URL_RE.match(u or "")) for u in urls]
     on_domain: list[bool | None] = [
-        host_allowed(u, r.allowed_domains) if ok else None
-        for u, r, ok in zip(urls, rows, url_ok, strict=True)
+        r.on_source_hosts if ok else None for u, r, ok in zip(urls, rows, url_ok, strict=True)
     ]
 
     langs = [_lang(r.language) for r in rows]

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from crawlers.registry import SourceConfig
+from crawlers.urls import host_allowed
 from models import store
 from models.records import ArticleRecord, QuarantineRecord
 from narrmon.pipeline.articles import article_record, quarantine_record
@@ -184,6 +185,7 @@ def gate_items(items: Sequence[GateItem], *, data_dir: Path, run_id: str) -> Ver
             word_count=i.record.word_count,
             link_density=i.link_density,
             duplicate_of=i.duplicate_of,
+            on_source_hosts=host_allowed(i.record.url, i.source.domains()),
         )
         for i in items
     ]
