@@ -13,6 +13,7 @@ import yaml
 from sqlalchemy import func, select
 
 from crawlers.registry import load_sources
+from demo_outlets import generate_sites
 from models.db import make_engine, session_factory
 from models.schema import Article
 from narrmon.demo import (
@@ -22,7 +23,6 @@ from narrmon.demo import (
     DEMO_SOURCES,
     demo_window,
 )
-from narrmon.demo_sites import generate_sites
 from narrmon.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
