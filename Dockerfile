@@ -22,6 +22,7 @@ RUN uv pip sync --system --no-cache --compile-bytecode requirements.lock
 
 COPY pyproject.toml README.md ./
 COPY narrmon ./narrmon
+COPY demo_outlets ./demo_outlets
 COPY models ./models
 COPY crawlers ./crawlers
 COPY narratives ./narratives

@@ -28,7 +28,7 @@ $(STAMP): $(PY) requirements.lock pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 	$(UV) pip sync --quiet --compile-bytecode --python $(PY) requirements.lock
 	$(UV) pip install --quiet --python $(PY) --no-deps -e .
-	$(PY) -m compileall -q narrmon crawlers narratives quality models
+	$(PY) -m compileall -q narrmon crawlers narratives quality models demo_outlets
 	touch $(STAMP)
 
 install: $(STAMP) ## create .venv with the pinned dependencies and the project

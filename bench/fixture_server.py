@@ -1,7 +1,7 @@
 """A cheap loopback server for the ingestion benchmark: pre-rendered bytes, one process.
 
 The fixture server is the benchmark's environment, not the product: on the open web the
-outlets' servers run on other machines. ``narrmon.demo_sites``' threaded server (one
+outlets' servers run on other machines. ``demo_outlets``' threaded server (one
 Python thread per connection, files read, rendered and hashed per request) is right for
 tests (fault routes, request log) but spends CPU the product then cannot use. This one
 renders every file once at start-up and answers from a dict on an asyncio event loop
@@ -12,7 +12,7 @@ its CPU seconds beside the other processes'.
     python -m bench.fixture_server ROOT --sources-out FILE
 
 prints one JSON line ``{"origins": {...}}`` once listening, then serves until stdin closes.
-Served bytes, Content-Type, ETag and Last-Modified follow ``narrmon.demo_sites.server``.
+Served bytes, Content-Type, ETag and Last-Modified follow ``demo_outlets.server``.
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ from email.utils import formatdate
 from pathlib import Path
 from typing import cast
 
-from narrmon.demo_sites.generate import OUTLETS_DIR, SiteManifest, render_sources
-from narrmon.demo_sites.outlets import OFFSITE_ID, origin_token
-from narrmon.demo_sites.server import CONTENT_TYPES, _xml_type
+from demo_outlets.generate import OUTLETS_DIR, SiteManifest, render_sources
+from demo_outlets.outlets import OFFSITE_ID, origin_token
+from demo_outlets.server import CONTENT_TYPES, _xml_type
 
 NOT_FOUND = b"<!DOCTYPE html><html><body><h1>Not found</h1></body></html>"
 # Largest request head accepted (requests from the crawler are a few hundred bytes).

@@ -31,8 +31,8 @@ import psutil
 from sqlalchemy import create_engine, text
 
 from bench.fixture_server import render
-from narrmon.demo_sites import OUTLET_IDS, generate_sites, serve_sites
-from narrmon.demo_sites.generate import OUTLETS_DIR
+from demo_outlets import OUTLET_IDS, generate_sites, serve_sites
+from demo_outlets.generate import OUTLETS_DIR
 
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 # Peak-RSS sampling interval (s): short beside a run of a minute or more.

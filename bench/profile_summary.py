@@ -41,7 +41,13 @@ STAGES: list[tuple[str, str, tuple[str, ...]]] = [
     (
         "parent",
         "load: database writes",
-        ("load_outcomes", "record_fetch_failures", "record_feed_states", "finish_crawl_run"),
+        (
+            "gate_outcomes",
+            "store_gated",
+            "record_fetch_failures",
+            "record_feed_states",
+            "finish_crawl_run",
+        ),
     ),
     ("parent", "rollups", ("rebuild_dirty",)),
     ("parent", "Data Docs", ("build_quality_docs",)),

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from crawlers.urls import host_allowed
 from quality.records import GateRow
 
 TARGET_S = 1.0  # issue #5: validating 1,000 articles costs under 1 s after the import
@@ -106,6 +107,7 @@ def make_rows(n: int, seed: int = 5) -> list[GateRow]:
                 word_count=len(text.split()),
                 link_density=round(rng.uniform(0.05, 0.6), 3),
                 duplicate_of=None,
+                on_source_hosts=host_allowed(url, ("herald.example",)),
             )
         )
     return rows

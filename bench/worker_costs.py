@@ -28,9 +28,9 @@ from bench.ingest import anchor_pages, versions
 from bench.report import emit
 from crawlers.archive import WarcArchive, read_record
 from crawlers.extraction import ExtractionError, extract
+from demo_outlets import generate_sites
 from narratives import embedding, tag
-from narrmon.demo_sites import generate_sites
-from narrmon.pages import PageTask, process_page, text_story_keys
+from narrmon.pipeline.extract import PageTask, process_page, text_story_keys
 
 # Pages warmed up before timing: lxml, trafilatura and the tagger build caches on first use.
 WARM_UP_PAGES = 20

@@ -3,7 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Required, TypedDict
+
+
+class PageRecord(TypedDict, total=False):
+    """One ``pages.jsonl`` line: a fetched page and where its response sits in the archive.
+
+    Written by the crawl's output pipeline, read by the core's extract stage; replay and
+    re-extraction build the same record from what they stored.
+    """
+
+    url: Required[str]
+    final_url: str
+    canonical_url: str
+    status: int
+    content_type: str | None
+    fetched_at: Required[str]
+    warc_path: Required[str]
+    warc_offset: Required[int]
+    warc_record_id: str | None
+    feed: dict[str, Any]
 
 
 @dataclass
@@ -20,7 +39,7 @@ class PageItem:
     headers: list[tuple[str, str]] = field(default_factory=list, repr=False)
     body: bytes = field(default=b"", repr=False)
 
-    def record(self, warc_path: str, warc_offset: int, warc_record_id: str) -> dict[str, Any]:
+    def record(self, warc_path: str, warc_offset: int, warc_record_id: str) -> PageRecord:
         """The pages.jsonl line for this page once archived."""
         return {
             "url": self.url,

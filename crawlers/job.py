@@ -8,8 +8,11 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
+
+from crawlers.items import PageRecord
+from crawlers.urls import allowed_hosts
 
 FEED_TYPES = frozenset({"rss", "atom", "news-sitemap", "sitemap"})
 
@@ -136,21 +139,8 @@ class CrawlJob:
         A host taken from a URL keeps an explicit port (``127.0.0.1:8001``), so
         outlets served on one loopback address stay apart by port.
         """
-        allowed = self.source.get("allowed_domains")
-        if allowed:
-            return [a.lower() for a in allowed]
         urls = [self.source.get("homepage") or ""] + [f["url"] for f in self.source["feeds"]]
-        hosts: list[str] = []
-        for url in urls:
-            if not url:
-                continue
-            parts = urlsplit(url)
-            host = (parts.hostname or "").lower()
-            if parts.port:
-                host = f"{host}:{parts.port}"
-            if host and host not in hosts:
-                hosts.append(host)
-        return hosts
+        return list(allowed_hosts(self.source.get("allowed_domains") or (), urls))
 
 
 def _check_http_url(url: str, what: str) -> None:
@@ -185,9 +175,9 @@ class CrawlResult:
         """True when the crawl process completed (failed URLs do not count)."""
         return self.exit_code == 0 and not self.timed_out
 
-    def read_pages(self) -> list[dict[str, Any]]:
+    def read_pages(self) -> list[PageRecord]:
         """The page records (``pages.jsonl``)."""
-        return read_jsonl(self.pages_path)
+        return cast(list[PageRecord], read_jsonl(self.pages_path))
 
     def read_failures(self) -> list[dict[str, Any]]:
         """The failure records (``failures.jsonl``)."""

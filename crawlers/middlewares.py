@@ -91,7 +91,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     A 429 or 503 that names a Retry-After is not retried in the run: the server said
     when to come back, so the failure is recorded with it and a later run asks again
-    once it has elapsed (see ``narrmon.crawlruns.not_yet_due``).
+    once it has elapsed (see ``narrmon.pipeline.crawl.not_yet_due``).
     """
 
     async def process_response(  # type: ignore[override]

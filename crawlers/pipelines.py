@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any, Self
 
@@ -48,7 +49,7 @@ class OutputPipeline:
         if self.archive is not None:
             self.archive.close()
 
-    def _write(self, name: str, record: dict[str, Any]) -> None:
+    def _write(self, name: str, record: Mapping[str, Any]) -> None:
         fh = self.files[name]
         fh.write(json.dumps(record, ensure_ascii=False) + "\n")
         fh.flush()

@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from crawlers.urls import allowed_hosts
+
 FEED_TYPES = ("rss", "atom", "news-sitemap", "sitemap")
 MEDIA_TYPES = (
     "state-affiliated",
@@ -104,9 +106,7 @@ class SourceConfig:
         A host taken from a URL keeps an explicit port (``127.0.0.1:8001``), so outlets
         served on one loopback address stay apart, as the crawler sees them.
         """
-        if self.allowed_domains:
-            return self.allowed_domains
-        return tuple(dict.fromkeys(h for h in map(_host, (self.homepage, *self.feed_urls())) if h))
+        return allowed_hosts(self.allowed_domains, (self.homepage, *self.feed_urls()))
 
     def feed_urls(self) -> tuple[str, ...]:
         """The URLs of the source's feeds and sitemaps."""
@@ -134,12 +134,6 @@ class SourceConfig:
                 "when_stale": self.freshness.when_stale,
             },
         }
-
-
-def _host(url: str) -> str:
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    return f"{host}:{parts.port}" if host and parts.port else host
 
 
 def _http_url(value: Any, where: str) -> str:

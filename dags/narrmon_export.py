@@ -9,24 +9,28 @@ snapshot of that day, the latest.
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from airflow.sdk import Asset, dag, get_current_context, task
+
+from narrmon.settings import dag_settings
+
+SETTINGS = dag_settings()
 
 # The asset narrmon_ingest's rollups task updates (same name and URI).
 NARRMON_DATABASE = Asset(name="narrmon_database", uri="narrmon://database")
 
 # "asset" (default): after every ingestion run; otherwise a cron expression or preset
 # such as "@daily" when an hourly full export is too heavy for the database.
-_SCHEDULE = os.environ.get("NARRMON_EXPORT_SCHEDULE") or "asset"
-SCHEDULE: Any = [NARRMON_DATABASE] if _SCHEDULE == "asset" else _SCHEDULE
+SCHEDULE: Any = (
+    [NARRMON_DATABASE] if SETTINGS.export_schedule == "asset" else SETTINGS.export_schedule
+)
 
 DEFAULT_ARGS: dict[str, Any] = {
     "owner": "narrmon",
     # Two retries cover a database restart during the export.
-    "retries": int(os.environ.get("NARRMON_TASK_RETRIES") or "2"),
+    "retries": SETTINGS.retries(2),
     # 5 min, then 10 min: the export reruns whole, so give the database room first.
     "retry_delay": timedelta(minutes=5),
     "retry_exponential_backoff": 2.0,

@@ -17,37 +17,38 @@ task's log ends with a few summary lines; its full JSON summary is its return va
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from airflow.sdk import Asset, TriggerRule, dag, get_current_context, task, task_group
 
+from narrmon.settings import dag_settings
+
+SETTINGS = dag_settings()
+
 # The narrmon database as an Airflow asset: the export DAG is scheduled on its updates.
 NARRMON_DATABASE = Asset(name="narrmon_database", uri="narrmon://database")
 
 # Cron expression or preset; hourly by default: news feeds list their last 20–100
 # items, so an hour never lets a busy outlet's items scroll off a feed.
-SCHEDULE = os.environ.get("NARRMON_INGEST_SCHEDULE") or "@hourly"
+SCHEDULE = SETTINGS.ingest_schedule
 # Crawl tasks of one run at once: crawls mostly wait on the network, so four overlap
 # well on two cores; per-host politeness is enforced inside each crawl (delay,
 # AutoThrottle, robots.txt).
-CRAWL_CONCURRENCY = int(os.environ.get("NARRMON_CRAWL_CONCURRENCY") or "4")
+CRAWL_CONCURRENCY = SETTINGS.crawl_concurrency
 # A crawl process is stopped after NARRMON_CRAWL_TIMEOUT; the task gets ten more
 # minutes for job set-up and staging before Airflow kills it.
-CRAWL_TASK_TIMEOUT = timedelta(
-    seconds=float(os.environ.get("NARRMON_CRAWL_TIMEOUT") or "3600") + 600
-)
+CRAWL_TASK_TIMEOUT = timedelta(seconds=SETTINGS.crawl_timeout + 600)
 
 DEFAULT_ARGS: dict[str, Any] = {
     "owner": "narrmon",
     # Three retries cover a database restart or a flaky feed host; more only delays alarms.
     # NARRMON_TASK_RETRIES (every narrmon DAG) overrides; 0 makes a failure final at once.
-    "retries": int(os.environ.get("NARRMON_TASK_RETRIES") or "3"),
+    "retries": SETTINGS.retries(3),
     # 2 min, 4 min, 8 min: doubling backs off a struggling host or database.
     # NARRMON_TASK_RETRY_DELAY (seconds) overrides, e.g. for tests of the retries.
-    "retry_delay": timedelta(seconds=float(os.environ.get("NARRMON_TASK_RETRY_DELAY") or "120")),
+    "retry_delay": timedelta(seconds=SETTINGS.task_retry_delay),
     "retry_exponential_backoff": 2.0,
     # Never wait longer than a schedule interval between two attempts.
     "max_retry_delay": timedelta(minutes=30),

@@ -7,16 +7,17 @@ Trigger it from the UI with the params below, or
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from airflow.sdk import Param, dag, get_current_context, task
 
+from narrmon.settings import dag_settings
+
 DEFAULT_ARGS: dict[str, Any] = {
     "owner": "narrmon",
     # One retry: retagging rewrites whole batches, so a rerun resumes safely.
-    "retries": int(os.environ.get("NARRMON_TASK_RETRIES") or "1"),
+    "retries": dag_settings().retries(1),
     "retry_delay": timedelta(minutes=5),
     "retry_exponential_backoff": 2.0,
     # ~500 articles/s on one core: six hours re-tags about ten million articles.

@@ -7,7 +7,6 @@ looking at the same view hit the database once per CACHE_TTL_S.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -25,8 +24,6 @@ from models import compare as compare_mod
 from models import cooccurrence, evidence, now_vs_usual, queries
 from models.queries import DashboardFilter, FilterOptions, Grain
 
-# Read-only override: point the dashboards at a database role that can only SELECT.
-DASHBOARD_URL_ENV = "NARRMON_DASHBOARD_DATABASE_URL"
 # Rollups change once per ingestion run (hourly by default); a minute keeps the view
 # fresh enough while absorbing bursts of reruns from widget clicks.
 CACHE_TTL_S = 60
@@ -35,13 +32,11 @@ T = TypeVar("T")
 
 
 def database_url() -> str:
-    """The URL the dashboards read: NARRMON_DASHBOARD_DATABASE_URL, else the main one."""
-    override = os.environ.get(DASHBOARD_URL_ENV)
-    if override:
-        return override
+    """The URL the dashboards read: NARRMON_DASHBOARD_DATABASE_URL, else the main one
+    (resolved and checked by the settings registry)."""
     from narrmon.settings import load_settings
 
-    return load_settings().database_url
+    return load_settings().dashboard_database_url
 
 
 def data_dir() -> Path:

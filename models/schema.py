@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from models.quarantine_status import QuarantineStatus
 from models.types import JsonType, UTCDateTime
 
 
@@ -216,7 +217,7 @@ class QuarantineItem(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     crawl_run_id: Mapped[str | None] = mapped_column(String(64))
     # pending: waiting for a fix or replay; replayed: loaded by a replay; dropped: given up.
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    status: Mapped[str] = mapped_column(String(16), default=QuarantineStatus.PENDING.value)
     replayed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from models.feed_health import FEED_RETIRED as FEED_RETIRED  # one definition, re-exported
+from models.quarantine_status import QuarantineStatus
 from models.records import ArticleRecord, QuarantineRecord, SourceRecord, TagRecord
 from models.schema import Article, FeedState, Narrative, NarrativeTag, QuarantineItem, Source
 from models.stories import replace_story_keys
@@ -246,7 +247,7 @@ def quarantine_items(session: Session, items: Sequence[QuarantineRecord]) -> int
                 "fetched_at": item.fetched_at,
                 "created_at": stamp,
                 "crawl_run_id": item.crawl_run_id,
-                "status": "pending",
+                "status": QuarantineStatus.PENDING.value,
                 "replayed_at": None,
             }
         )
@@ -283,7 +284,7 @@ def mark_replayed(session: Session, quarantine_ids: Iterable[int]) -> None:
     for row in session.scalars(
         select(QuarantineItem).where(QuarantineItem.id.in_(list(quarantine_ids)))
     ):
-        row.status = "replayed"
+        row.status = QuarantineStatus.REPLAYED
         row.replayed_at = stamp
 
 
@@ -294,10 +295,11 @@ def resolve_quarantine(session: Session, urls: Iterable[str]) -> None:
     for chunk in _chunks(url_list):
         for row in session.scalars(
             select(QuarantineItem).where(
-                QuarantineItem.url.in_(chunk), QuarantineItem.status.in_(("pending", "retry"))
+                QuarantineItem.url.in_(chunk),
+                QuarantineItem.status.in_((QuarantineStatus.PENDING, QuarantineStatus.RETRY)),
             )
         ):
-            row.status = "replayed"
+            row.status = QuarantineStatus.REPLAYED
             row.replayed_at = stamp
 
 
@@ -330,7 +332,7 @@ def pending_retries(session: Session, source_id: str) -> int:
     """How many article URLs of a source wait for a retry (429, 5xx, timeout, reset...)."""
     rows = session.scalars(
         select(QuarantineItem.payload).where(
-            QuarantineItem.source_id == source_id, QuarantineItem.status == "retry"
+            QuarantineItem.source_id == source_id, QuarantineItem.status == QuarantineStatus.RETRY
         )
     )
     return sum(1 for payload in rows if (payload or {}).get("kind") != "feed")
@@ -348,7 +350,6 @@ def feed_validators(session: Session, source_id: str) -> dict[str, dict[str, str
         row.feed_url: {"etag": row.etag, "last_modified": row.last_modified}
         for row in session.scalars(select(FeedState).where(FeedState.source_id == source_id))
     }
-
 
 
 def retire_unlisted_feeds(session: Session, source_id: str, keep: Iterable[str]) -> int:

@@ -13,9 +13,6 @@ from pathlib import Path
 from narrmon.settings import Settings
 
 APP = Path(__file__).resolve().parent.parent / "dashboards" / "app.py"
-# Read-only override the dashboards prefer over NARRMON_DATABASE_URL (e.g. a role that can
-# only SELECT); add it to the settings registry.
-DASHBOARD_URL_ENV = "NARRMON_DASHBOARD_DATABASE_URL"
 # Defaults for a server started from a shell: no browser tab, no usage statistics (the
 # product must work offline), a viewer's toolbar. A STREAMLIT_* variable already set wins.
 STREAMLIT_DEFAULTS: dict[str, str] = {

@@ -15,8 +15,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from narrmon.cycle import CycleSummary, run_cycle
 from narrmon.errors import NarrmonError
+from narrmon.pipeline.run import CycleSummary, run_cycle
 from narrmon.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ def generate_demo_sites(sites_dir: Path, today: date) -> bool:
 
     Returns True when the outlets were (re)generated, i.e. their dates moved.
     """
-    from narrmon.demo_sites import SiteManifest, generate_sites
+    from demo_outlets import SiteManifest, generate_sites
 
     start, end = demo_window(today)
     if (sites_dir / "manifest.json").exists():
@@ -92,7 +92,7 @@ def run_demo(settings: Settings, *, today: date | None = None) -> DemoResult:
     When the outlets are regenerated for a new day, the demo database starts afresh
     (its articles' dates and URLs moved with them).
     """
-    from narrmon.demo_sites import serve_sites
+    from demo_outlets import serve_sites
 
     demo = demo_settings(settings)
     sites = demo.data_dir / "sites"

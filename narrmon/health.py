@@ -45,7 +45,7 @@ def build_quality_docs(settings: Settings) -> str | None:
 
     ``quality.gate.build_data_docs`` logs the path (once).
     """
-    from narrmon.gating import gate_available
+    from narrmon.pipeline.gate import gate_available
 
     if not gate_available():
         return None

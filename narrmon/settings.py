@@ -1,7 +1,9 @@
 """The one settings registry: every environment variable narrative-monitor reads.
 
 Each setting is documented here, in `.env.example` and in the README; a test checks
-that the three agree.
+that the three agree. Every reader goes through :func:`load_settings` (the core, the
+dashboards) or :func:`dag_settings` (the DAG files at parse time); both validate and
+name the variable in the error. Standard library only, so a DAG file stays light.
 """
 
 from __future__ import annotations
@@ -175,6 +177,13 @@ def _number(env: Mapping[str, str], name: str, expected: str, *, minimum: float)
     return value
 
 
+def _whole(env: Mapping[str, str], name: str, expected: str, *, minimum: int) -> int:
+    raw = _get(env, name)
+    if not raw.isdigit() or int(raw) < minimum:
+        raise SettingsError(name, raw, expected)
+    return int(raw)
+
+
 def _workers(env: Mapping[str, str]) -> int:
     raw = _get(env, "NARRMON_WORKERS")
     expected = "a whole number >= 0 (0: one per CPU core)"
@@ -239,5 +248,46 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         ),
         story_window_days=int(
             _number(env, "NARRMON_STORY_WINDOW_DAYS", "a whole number of days >= 1", minimum=1)
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class DagSettings:
+    """The settings the DAG files read when Airflow parses them."""
+
+    ingest_schedule: str
+    export_schedule: str  # "asset": after each ingest run; else a preset or cron
+    crawl_concurrency: int
+    crawl_timeout: float
+    task_retries: int | None  # None: each DAG's own default
+    task_retry_delay: float
+
+    def retries(self, default: int) -> int:
+        """A DAG's task retries: NARRMON_TASK_RETRIES when set, else the DAG's ``default``."""
+        return default if self.task_retries is None else self.task_retries
+
+
+def dag_settings(env: Mapping[str, str] | None = None) -> DagSettings:
+    """Read and validate the DAGs' settings; a bad value raises :class:`SettingsError`
+    (Airflow shows it as the DAG file's import error)."""
+    env = os.environ if env is None else env
+    retries = _get(env, "NARRMON_TASK_RETRIES")
+    return DagSettings(
+        ingest_schedule=_get(env, "NARRMON_INGEST_SCHEDULE"),
+        export_schedule=_get(env, "NARRMON_EXPORT_SCHEDULE"),
+        crawl_concurrency=_whole(
+            env, "NARRMON_CRAWL_CONCURRENCY", "a whole number of crawls >= 1", minimum=1
+        ),
+        crawl_timeout=_number(
+            env, "NARRMON_CRAWL_TIMEOUT", "a number of seconds > 0, e.g. 3600", minimum=1e-9
+        ),
+        task_retries=(
+            _whole(env, "NARRMON_TASK_RETRIES", "a whole number >= 0", minimum=0)
+            if retries
+            else None
+        ),
+        task_retry_delay=_number(
+            env, "NARRMON_TASK_RETRY_DELAY", "a number of seconds >= 0", minimum=0
         ),
     )

@@ -82,7 +82,7 @@ def source_warnings(out: Mapping[str, Any]) -> list[str]:
         warnings.append(f"{failed} of {total} feeds failed (see feed health)")
     # URLs refused on purpose (robots.txt, off-site, private addresses) are the summary's
     # `refused` count, by the same rule as the run's: not a warning.
-    from narrmon.loading import REFUSED_REASONS as benign
+    from narrmon.pipeline.store import REFUSED_REASONS as benign
 
     retryable = int(out.get("retry_later") or 0)
     real = {k: v for k, v in (out.get("failure_reasons") or {}).items() if k not in benign}

@@ -20,15 +20,17 @@ from crawlers.runner import collect_result
 from models import store
 from models.db import session_factory
 from narrmon.bootstrap import read_sources, sync_catalogue, upgrade_schema
-from narrmon.crawlruns import finish_crawl_run
-from narrmon.cycle import crawl_source, select_sources, taxonomy_version
 from narrmon.database import open_engine
 from narrmon.errors import NarrmonError
-from narrmon.gating import warm_up_gate
-from narrmon.ingest import ingest_crawl, listed_feeds, rebuild_dirty
-from narrmon.loading import record_fetch_failures
 from narrmon.locks import load_lock
-from narrmon.pages import make_pool
+from narrmon.pipeline.crawl import crawl_source, finish_crawl_run
+from narrmon.pipeline.extract import make_pool
+from narrmon.pipeline.gate import warm_up_gate
+from narrmon.pipeline.ingest import ingest_crawl, listed_feeds
+from narrmon.pipeline.rollups import rebuild_dirty
+from narrmon.pipeline.run import select_sources
+from narrmon.pipeline.store import record_fetch_failures
+from narrmon.pipeline.tag import taxonomy_version
 from narrmon.settings import Settings, load_settings
 from narrmon.summary import SourceSummary
 from narrmon.task_report import crawl_report, source_report
@@ -228,7 +230,7 @@ def retag(
     since: str | None = None, source_ids: list[str] | None = None, settings: Settings | None = None
 ) -> dict[str, Any]:
     """Re-tag stored articles with the current taxonomy (the retag DAG's task)."""
-    from narrmon.retagging import retag_all
+    from narrmon.maintenance.retag import retag_all
 
     settings = settings or load_settings()
     out = retag_all(

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import datetime
-from urllib.parse import urlsplit
 
 import numpy as np
 import pandas as pd
@@ -21,34 +20,6 @@ from quality.records import GateRow
 from quality.thresholds import Thresholds
 
 _URL_RE = re.compile(URL_PATTERN)
-
-
-def host_allowed(url: str, allowed: Sequence[str]) -> bool:
-    """Is ``url`` on one of the ``allowed`` hosts, with the crawler's rule?
-
-    An entry without a port (``example.com``) allows that domain and its subdomains on
-    any port; an entry with a port (``127.0.0.1:8001``) allows exactly that host and
-    port. (The same rule as ``crawlers.urls.host_allowed``; parts do not import each
-    other, so it is repeated here.)
-    """
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    if not host:
-        return False
-    try:
-        port = parts.port
-    except ValueError:
-        return False
-    for raw in allowed:
-        entry = raw.lower().strip().lstrip(".")
-        name, sep, entry_port = entry.rpartition(":")
-        if sep and entry_port.isdigit() and "]" not in entry_port:
-            if host == name.strip("[]") and port == int(entry_port):
-                return True
-            continue
-        if host == entry or host.endswith("." + entry):
-            return True
-    return False
 
 
 def _lang(code: str | None) -> str | None:
@@ -94,8 +65,7 @@ def build_frame(rows: Sequence[GateRow], thresholds: Thresholds) -> pd.DataFrame
 
     url_ok = [bool(_URL_RE.match(u or "")) for u in urls]
     on_domain: list[bool | None] = [
-        host_allowed(u, r.allowed_domains) if ok else None
-        for u, r, ok in zip(urls, rows, url_ok, strict=True)
+        r.on_source_hosts if ok else None for u, r, ok in zip(urls, rows, url_ok, strict=True)
     ]
 
     langs = [_lang(r.language) for r in rows]

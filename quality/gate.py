@@ -104,14 +104,14 @@ def _failures(results: Any) -> dict[str, list[str]]:
 def validate_batch(
     rows: Sequence[GateRow],
     *,
-    data_dir: Path | str | None = None,
+    data_dir: Path | str,
     run_id: str | None = None,
     build_docs: bool = False,
     thresholds: Thresholds | None = None,
 ) -> GateResult:
     """Validate one batch; returns which keys pass and which fail, with reasons.
 
-    ``data_dir`` is ``NARRMON_DATA_DIR`` (default from the environment): the data
+    ``data_dir`` is the core's data folder (its settings' ``NARRMON_DATA_DIR``): the data
     context lives in ``<data_dir>/quality/gx``, Data Docs in ``<data_dir>/quality/docs``.
     ``run_id`` names the validation in Data Docs. With ``build_docs`` the validation
     runs through the docs checkpoint and the site is updated (``docs_path`` is set).
@@ -230,7 +230,7 @@ def validate_batch(
     return result
 
 
-def build_data_docs(data_dir: Path | str | None = None, *, full: bool = False) -> str:
+def build_data_docs(data_dir: Path | str, *, full: bool = False) -> str:
     """Render the Data Docs site; returns the path of its index.html.
 
     Call once after a run (the DAG's quality task logs the returned path). Renders the
@@ -259,7 +259,7 @@ def build_data_docs(data_dir: Path | str | None = None, *, full: bool = False) -
     return path
 
 
-def docs_index(data_dir: Path | str | None = None) -> Path:
+def docs_index(data_dir: Path | str) -> Path:
     """Where the Data Docs index page is (or will be) for ``data_dir``; no GX import."""
     from quality.gx_runtime import quality_dir
 

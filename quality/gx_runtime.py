@@ -66,14 +66,9 @@ def gx_module() -> ModuleType:
     return _gx
 
 
-def default_data_dir() -> Path:
-    """``NARRMON_DATA_DIR`` or ``data``: the same default as the core's settings."""
-    return Path(os.environ.get("NARRMON_DATA_DIR") or "data")
-
-
-def quality_dir(data_dir: Path | str | None) -> Path:
-    """``<data_dir>/quality``, absolute."""
-    return (Path(data_dir) if data_dir is not None else default_data_dir()).resolve() / "quality"
+def quality_dir(data_dir: Path | str) -> Path:
+    """``<data_dir>/quality``, absolute (the core passes its settings' data folder)."""
+    return Path(data_dir).resolve() / "quality"
 
 
 @dataclass
@@ -186,7 +181,7 @@ RESULT_FORMAT: dict[str, Any] = {
 }
 
 
-def runtime(data_dir: Path | str | None, *, reload: bool = False) -> Runtime:
+def runtime(data_dir: Path | str, *, reload: bool = False) -> Runtime:
     """The Great Expectations runtime of ``<data_dir>/quality``, created on first use.
 
     Building writes the suite and validation definition into the shared context folder,

@@ -14,6 +14,9 @@ class GateRow:
     ``key`` is unique in the batch (the core uses the canonical URL). ``allowed_domains``
     holds hosts as the crawler uses them: ``example.com`` allows that domain and its
     subdomains on any port, ``127.0.0.1:8001`` exactly that host and port.
+    ``on_source_hosts`` is whether ``url`` is on those hosts, judged by the core with the
+    crawler's host rule (``crawlers.urls.host_allowed``: one rule, and parts do not import
+    each other); None leaves the check unjudged.
     ``duplicate_of`` is set by the core when the same content is already stored under
     another URL: a syndicated copy, which is never a failure.
     """
@@ -31,6 +34,7 @@ class GateRow:
     word_count: int
     link_density: float
     duplicate_of: str | None = None
+    on_source_hosts: bool | None = None
 
 
 @dataclass

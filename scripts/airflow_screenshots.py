@@ -33,7 +33,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from narrmon.demo_sites import (  # noqa: E402
+from demo_outlets import (  # noqa: E402
     generate_sites,
     serve_sites,
     unreachable_source,

@@ -20,7 +20,7 @@ from sqlalchemy import Engine, text
 
 pytest.register_assert_rewrite("tests.airflow.helpers")
 
-from narrmon.demo_sites import SiteManifest, SiteServer, generate_sites, serve_sites  # noqa: E402
+from demo_outlets import SiteManifest, SiteServer, generate_sites, serve_sites  # noqa: E402
 from tests.airflow.helpers import (  # noqa: E402
     ARTICLES_PER_OUTLET,
     OUTLETS,

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from demo_outlets import SiteManifest, SiteServer
 from models.db import make_engine, session_factory
 from models.schema import Article, CrawlRun, DailyRollup
-from narrmon.demo_sites import SiteManifest, SiteServer
 from narrmon.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]

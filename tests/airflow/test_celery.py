@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from narrmon.demo_sites import SiteManifest, SiteServer
+from demo_outlets import SiteManifest, SiteServer
 from narrmon.settings import Settings
 from tests.airflow.helpers import ROOT, airflow_env, assert_stored, run_airflow, tail
 

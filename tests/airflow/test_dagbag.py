@@ -22,7 +22,7 @@ PARSE_BUDGET_S = 2.0
 # Modules a DAG file must not import at parse time (heavy, or the database/network).
 HEAVY = (
     "narrmon.tasks",
-    "narrmon.cycle",
+    "narrmon.pipeline.run",
     "narrmon.snapshots",
     "models",
     "crawlers",

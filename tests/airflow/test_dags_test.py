@@ -16,9 +16,9 @@ import pytest
 import yaml
 from sqlalchemy import select
 
+from demo_outlets import SiteManifest, SiteServer, unreachable_source
 from models.db import make_engine
 from models.schema import CrawlRun
-from narrmon.demo_sites import SiteManifest, SiteServer, unreachable_source
 from narrmon.settings import Settings
 from tests.airflow.helpers import (
     OUTLETS,

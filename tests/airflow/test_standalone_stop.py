@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from narrmon.demo_sites import unused_port
+from demo_outlets import unused_port
 from tests.airflow.helpers import ROOT
 
 pytestmark = pytest.mark.slow

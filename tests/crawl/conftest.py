@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from crawlers import CrawlJob, CrawlResult, run_crawl
-from narrmon.demo_sites import SiteManifest, SiteServer, generate_sites, serve_sites
+from demo_outlets import SiteManifest, SiteServer, generate_sites, serve_sites
 
 # Small enough for a fast suite, large enough for two robots-disallowed articles
 # on the outlet with a /premium/ section (every tenth article, n % 10 == 7).

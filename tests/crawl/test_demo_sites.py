@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from narrmon.demo_sites import OUTLET_IDS, SiteManifest, SiteServer, generate_sites
+from demo_outlets import OUTLET_IDS, SiteManifest, SiteServer, generate_sites
 
 
 def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:

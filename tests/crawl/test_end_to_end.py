@@ -11,7 +11,7 @@ import pytest
 from crawlers import CrawlJob, CrawlResult, run_crawl
 from crawlers.archive import read_record
 from crawlers.urls import canonical_url
-from narrmon.demo_sites import SiteManifest, SiteServer
+from demo_outlets import SiteManifest, SiteServer
 
 MakeJob = Callable[..., CrawlJob]
 # Wall-clock cap on one test crawl (they take 2–5 s on loopback).

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from crawlers import CrawlJob, CrawlResult, run_crawl
-from narrmon.demo_sites import OFFSITE_ID, SiteServer
-from narrmon.demo_sites.faults import EXPECTED_REASONS, RETRY_AFTER_429, RETRY_AFTER_503
+from demo_outlets import OFFSITE_ID, SiteServer
+from demo_outlets.faults import EXPECTED_REASONS, RETRY_AFTER_429, RETRY_AFTER_503
 
 MakeJob = Callable[..., CrawlJob]
 # Wall-clock cap on one test crawl (they take 2–5 s on loopback).

@@ -7,8 +7,8 @@ import gzip
 import pytest
 
 from crawlers.feeds import FeedError, iso_date, parse_feed
-from narrmon.demo_sites import SiteManifest, SiteServer
-from narrmon.demo_sites.faults import MALFORMED_FEED, billion_laughs_feed, xxe_feed
+from demo_outlets import SiteManifest, SiteServer
+from demo_outlets.faults import MALFORMED_FEED, billion_laughs_feed, xxe_feed
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ import pytest
 from crawlers import CrawlJob, CrawlResult
 from crawlers.runner import run_crawls
 from crawlers.urls import canonical_url
-from narrmon.demo_sites import OFFSITE_ID, SiteManifest, SiteServer
+from demo_outlets import OFFSITE_ID, SiteManifest, SiteServer
 
 MakeJob = Callable[..., CrawlJob]
 # Wall-clock cap on the group crawl (a few seconds on loopback).

@@ -13,8 +13,8 @@ from twisted.python.failure import Failure
 
 from crawlers import CrawlJob, CrawlResult, run_crawl
 from crawlers.middlewares import GuardMiddleware, RefusedRequest
-from narrmon.demo_sites import OFFSITE_ID, SiteServer
-from narrmon.demo_sites.faults import private_targets
+from demo_outlets import OFFSITE_ID, SiteServer
+from demo_outlets.faults import private_targets
 
 MakeJob = Callable[..., CrawlJob]
 # Wall-clock cap on one test crawl (they take 2–5 s on loopback).

@@ -11,6 +11,7 @@ import pytest
 
 from crawlers.archive import WarcArchive, read_record
 from crawlers.job import CrawlJob, JobError
+from crawlers.registry import parse_sources
 from crawlers.urls import canonical_url, host_allowed
 
 GOOD_SOURCE = {"id": "x", "feeds": [{"type": "rss", "url": "http://127.0.0.1:8001/rss.xml"}]}
@@ -145,3 +146,50 @@ def test_make_user_agent_names_product_and_contact() -> None:
     ua = make_user_agent("0.1.0", "https://example.org/bot")
     assert ua.startswith("narrmon/0.1.0 (+https://example.org/bot")
     assert robots_token(ua) == "narrmon"
+
+
+@pytest.mark.parametrize(
+    ("url", "allowed", "ok"),
+    [
+        ("https://herald.example/a", ("herald.example",), True),
+        ("https://www.herald.example/a", ("herald.example",), True),
+        ("https://herald.example:8443/a", ("herald.example",), True),
+        ("https://evilherald.example/a", ("herald.example",), False),
+        ("https://herald.example.evil.test/a", ("herald.example",), False),
+        ("http://127.0.0.1:8001/a", ("127.0.0.1:8001",), True),
+        ("http://127.0.0.1:8002/a", ("127.0.0.1:8001",), False),
+        ("http://127.0.0.1/a", ("127.0.0.1:8001",), False),
+        ("https://HERALD.example/a", ("Herald.Example",), True),
+        ("not a url", ("herald.example",), False),
+        ("http://[::1]:8001/a", ("[::1]:8001",), True),
+        ("http://[::1]:8002/a", ("[::1]:8001",), False),
+        ("http://[::1]/a", ("[::1]",), True),
+        ("http://[::1]:8001/a", ("127.0.0.1:8001",), False),
+        ("http://herald.example:99999/a", ("herald.example",), False),
+    ],
+)
+def test_one_host_rule(url: str, allowed: tuple[str, ...], ok: bool) -> None:
+    """The crawler and the quality gate share this rule (IPv6 entries in brackets)."""
+    assert host_allowed(url, allowed) is ok
+
+
+def test_allowed_hosts_are_computed_once_for_the_registry_and_the_crawl_job() -> None:
+    (src,) = parse_sources(
+        {
+            "sources": [
+                {
+                    "id": "v6",
+                    "name": "V6",
+                    "homepage": "http://[::1]:8001/",
+                    "feeds": [{"type": "rss", "url": "http://127.0.0.1:8002/rss.xml"}],
+                    "language": "en",
+                    "country": "GB",
+                    "media_type": "blog",
+                }
+            ]
+        }
+    )
+    assert src.domains() == ("[::1]:8001", "127.0.0.1:8002")
+    job = CrawlJob("r", src.to_dict(), "o", "a.warc.gz", "ua")
+    assert job.allowed_hosts() == list(src.domains())
+    assert host_allowed("http://[::1]:8001/story", src.domains())

@@ -15,10 +15,10 @@ import pytest
 from sqlalchemy import func, select
 
 from crawlers.urls import canonical_url
+from demo_outlets import SiteServer, generate_sites, serve_sites
 from models.db import make_engine, session_factory
 from models.rollups import rebuild_rollups
 from models.schema import Article, NarrativeTag
-from narrmon.demo_sites import SiteServer, generate_sites, serve_sites
 from narrmon.settings import Settings
 from tests.ingest.rollup_check import rollup_rows
 

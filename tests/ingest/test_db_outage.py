@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
-from narrmon.demo_sites import SiteServer, generate_sites, serve_sites
+from demo_outlets import SiteServer, generate_sites, serve_sites
 from narrmon.settings import Settings
 
 from .test_crash_safety import assert_consistent, expected_urls, stored_count

@@ -14,6 +14,7 @@ import yaml
 from sqlalchemy import func, select
 
 from crawlers.registry import load_sources
+from demo_outlets import generate_sites
 from models.db import make_engine, session_factory
 from models.schema import Article
 from narrmon.demo import (
@@ -23,7 +24,6 @@ from narrmon.demo import (
     DEMO_SOURCES,
     demo_window,
 )
-from narrmon.demo_sites import generate_sites
 from narrmon.health import check_health
 from narrmon.settings import Settings
 

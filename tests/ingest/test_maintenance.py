@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, func, select, update
 
+from demo_outlets import SiteServer, generate_sites, serve_sites
 from models.db import make_engine, session_factory
 from models.schema import Article, DailyRollup, NarrativeTag
-from narrmon.demo_sites import SiteServer, generate_sites, serve_sites
 from narrmon.settings import Settings
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from narrmon.ingest import PageTail
+from narrmon.pipeline.ingest import PageTail
 
 
 def _line(i: int) -> bytes:

@@ -16,8 +16,8 @@ from models import store
 from models.db import make_engine, session_factory
 from models.schema import Article, QuarantineItem
 from narrmon.bootstrap import source_record
-from narrmon.loading import load_outcomes
-from narrmon.pages import PageTask, process_page
+from narrmon.pipeline.extract import PageTask, process_page
+from narrmon.pipeline.load import load_outcomes
 from narrmon.settings import Settings
 from narrmon.summary import SourceSummary
 

@@ -14,8 +14,8 @@ from models.records import ArticleRecord
 from models.rollups import rebuild_rollups
 from models.schema import Article, DailyTotal, DirtyDay, StoryKey
 from narrmon.bootstrap import source_record
-from narrmon.loading import text_hash
-from narrmon.restory import RestorySummary, own_story, restory_all
+from narrmon.maintenance.restory import RestorySummary, restory_all
+from narrmon.pipeline.articles import own_story, text_hash
 from narrmon.settings import Settings
 from tests.ingest.test_stories import OTHER, SOURCES, STORY
 

@@ -13,8 +13,8 @@ from crawlers.registry import SourceConfig
 from models import store
 from models.records import QuarantineRecord, SourceRecord
 from models.schema import QuarantineItem
-from narrmon.crawlruns import write_known_urls
-from narrmon.loading import record_fetch_failures
+from narrmon.pipeline.crawl import write_known_urls
+from narrmon.pipeline.store import record_fetch_failures
 from narrmon.summary import SourceSummary
 
 FEED = "https://herald.example/rss"

@@ -19,10 +19,10 @@ import yaml
 from sqlalchemy import func, select
 
 from crawlers.urls import canonical_url
+from demo_outlets import SiteManifest, SiteServer, generate_sites, serve_sites
 from models.db import make_engine, session_factory
 from models.schema import Article, CrawlRun, DailyRollup, NarrativeTag, QuarantineItem
 from narrmon import exit_codes
-from narrmon.demo_sites import SiteManifest, SiteServer, generate_sites, serve_sites
 from narrmon.settings import Settings
 
 # Enough articles per outlet for robots-disallowed ones (every 10th on one outlet).
@@ -195,8 +195,8 @@ def test_a_finished_source_is_loaded_while_a_slow_one_still_crawls(
 
     import yaml
 
-    from narrmon.cycle import run_cycle
-    from narrmon.demo_sites.generate import OUTLETS_DIR
+    from demo_outlets.generate import OUTLETS_DIR
+    from narrmon.pipeline.run import run_cycle
     from narrmon.summary import SourceProgress, SourceSummary
 
     manifest, server = sites

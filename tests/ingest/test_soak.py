@@ -26,17 +26,17 @@ import pytest
 from sqlalchemy import select
 
 from crawlers.urls import canonical_url
+from demo_outlets import SiteServer, feedgen, generate_sites, serve_sites
+from demo_outlets.articles import ArticleSpec, build_articles
+from demo_outlets.faults import FaultResponse
+from demo_outlets.generate import OUTLETS_DIR
+from demo_outlets.outlets import outlet_by_id
 from models.db import make_engine, session_factory
 from models.rollups import rebuild_rollups
 from models.schema import Article, DirtyDay, NarrativeTag, QuarantineItem
 from narratives import tag
-from narrmon.cycle import run_cycle
-from narrmon.demo_sites import SiteServer, feedgen, generate_sites, serve_sites
-from narrmon.demo_sites.articles import ArticleSpec, build_articles
-from narrmon.demo_sites.faults import FaultResponse
-from narrmon.demo_sites.generate import OUTLETS_DIR
-from narrmon.demo_sites.outlets import outlet_by_id
-from narrmon.loading import text_hash
+from narrmon.pipeline.articles import text_hash
+from narrmon.pipeline.run import run_cycle
 from narrmon.settings import Settings
 from tests.ingest.rollup_check import rollup_rows
 

@@ -16,8 +16,8 @@ from models.schema import Article
 from models.stories import StoryProbe, stored_story_matches
 from models.story_match import BANDS, story_keys
 from narrmon.bootstrap import source_record
-from narrmon.loading import load_outcomes
-from narrmon.pages import PageOutcome, PageTask
+from narrmon.pipeline.extract import PageOutcome, PageTask
+from narrmon.pipeline.load import load_outcomes
 from narrmon.summary import SourceSummary
 
 STORY = (
@@ -78,7 +78,7 @@ def outcome(source: str, slug: str, text: str) -> PageOutcome:
         word_count=len(text.split()),
         date_source="json-ld",
     )
-    return PageOutcome(task, art, [], story_keys=story_keys(text))
+    return PageOutcome(task, art, story_keys=story_keys(text))
 
 
 def test_story_keys_find_copies_not_other_stories() -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from crawlers.urls import host_allowed
 from quality.records import GateRow
 
 NOW = datetime(2025, 3, 3, 12, 0, tzinfo=UTC)
@@ -47,7 +48,12 @@ def make_row(i: int = 0, **overrides: Any) -> GateRow:
         link_density=0.25,
         duplicate_of=None,
     )
-    return replace(row, **overrides)
+    judged = "on_source_hosts" in overrides
+    row = replace(row, **overrides)
+    # The core judges the host with the crawler's rule; so does the factory.
+    return (
+        row if judged else replace(row, on_source_hosts=host_allowed(row.url, row.allowed_domains))
+    )
 
 
 @pytest.fixture

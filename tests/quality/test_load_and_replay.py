@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from crawlers.urls import host_allowed
 from models import store
 from models.records import ArticleRecord, QuarantineRecord, SourceRecord
 from models.schema import Article, QuarantineItem
@@ -22,6 +23,11 @@ RowFactory = Callable[..., GateRow]
 TEASER = "Ministers met in Brussels to talk about the alliance. " * 7 + (
     "Subscribe now to continue reading."
 )
+
+
+def judged(row: GateRow) -> GateRow:
+    """The row with its host judged as the core judges it (the crawler's host rule)."""
+    return replace(row, on_source_hosts=host_allowed(row.url, row.allowed_domains))
 
 
 def _record(row: GateRow) -> ArticleRecord:
@@ -95,7 +101,7 @@ def test_load_97_quarantine_3_then_replay_one(
         ],
     )
     rows = [row_factory(i, text=row_factory().text + f"\nStory {i}.") for i in range(100)]
-    rows[10] = replace(rows[10], url="https://cdn.herald-media.test/10", key="mirror-10")
+    rows[10] = judged(replace(rows[10], url="https://cdn.herald-media.test/10", key="mirror-10"))
     rows[50] = replace(rows[50], text=TEASER)
     rows[90] = replace(rows[90], published_at=now + timedelta(days=5))
     _load(session, rows, gx_data_dir, "run-1")
@@ -121,11 +127,13 @@ def test_load_97_quarantine_3_then_replay_one(
     )
     by_url = {r.url: r for r in rows}
     replay_rows = [
-        replace(
-            by_url[q.url],
-            key=str(q.id),
-            allowed_domains=("herald.example", "herald-media.test"),
-            text=q.payload["text"],
+        judged(
+            replace(
+                by_url[q.url],
+                key=str(q.id),
+                allowed_domains=("herald.example", "herald-media.test"),
+                text=q.payload["text"],
+            )
         )
         for q in pending
     ]

@@ -1,4 +1,4 @@
-"""Per-page work done in the extraction worker processes: read, extract, tag.
+"""Extract stage, run in the worker processes: read the archived page, extract its text.
 
 Runs outside the crawl process and outside the loader, so both cores work while
 Scrapy fetches and the database writes. Everything crossing the process boundary
@@ -13,6 +13,8 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from typing import Any
+
+from crawlers.items import PageRecord
 
 # Pages handed to a worker at a time (~0.3 s of work): few enough futures that the
 # streaming loop's waits stay cheap (8 cost the parent ~2 CPU-s per 5,000 pages), small
@@ -37,15 +39,33 @@ class PageTask:
 
 @dataclass(frozen=True, slots=True)
 class PageOutcome:
-    """What became of one page: the extracted article and its tags, or an error."""
+    """What became of one page: the extracted article (untagged: tags come after the
+    gate), or an error."""
 
     task: PageTask
     article: Any | None  # crawlers.extraction.ExtractedArticle
-    tags: list[Any]  # narratives.NarrativeTag
     error: str | None = None
     error_detail: str = ""
     story_keys: tuple[int, ...] = ()
     seconds: float = 0.0
+
+
+def page_task(page: PageRecord) -> PageTask:
+    """The extract stage's input for a page record (the one place a page task is built;
+    the page's canonical URL is computed here once when the record does not carry it)."""
+    from crawlers.urls import canonical_url
+
+    return PageTask(
+        url=page["url"],
+        final_url=page.get("final_url") or page["url"],
+        canonical_url=page.get("canonical_url") or canonical_url(page["url"]),
+        warc_path=page["warc_path"],
+        warc_offset=int(page["warc_offset"]),
+        warc_record_id=page.get("warc_record_id"),
+        content_type=page.get("content_type"),
+        fetched_at=page["fetched_at"],
+        feed=page.get("feed") or {},
+    )
 
 
 def text_story_keys(text: str) -> tuple[int, ...]:
@@ -56,7 +76,7 @@ def text_story_keys(text: str) -> tuple[int, ...]:
 
 
 def process_page(task: PageTask) -> PageOutcome:
-    """Read, extract and tag one page (never raises); records the seconds it took."""
+    """Read and extract one page (never raises); records the seconds it took."""
     started = time.perf_counter()
     outcome = _process(task)
     return replace(outcome, seconds=time.perf_counter() - started)
@@ -65,30 +85,25 @@ def process_page(task: PageTask) -> PageOutcome:
 def _process(task: PageTask) -> PageOutcome:
     from crawlers.archive import read_record
     from crawlers.extraction import ExtractionError, extract
-    from narratives import tag
 
     try:
         headers, body = read_record(task.warc_path, task.warc_offset)
     except (OSError, ValueError, KeyError) as exc:
-        return PageOutcome(task, None, [], "archive_unreadable", str(exc))
+        return PageOutcome(task, None, "archive_unreadable", str(exc))
     content_type = task.content_type or headers.get("Content-Type") or headers.get("content-type")
     try:
         article = extract(body, task.final_url or task.url, content_type=content_type)
     except ExtractionError as exc:
-        return PageOutcome(task, None, [], f"extraction_{exc.reason.replace('-', '_')}", exc.detail)
+        return PageOutcome(task, None, f"extraction_{exc.reason.replace('-', '_')}", exc.detail)
     except Exception as exc:  # one broken page must not stop the run
-        return PageOutcome(task, None, [], "extraction_crashed", f"{type(exc).__name__}: {exc}")
-    try:
-        tags = tag(article.text, article.language) if article.text else []
-    except Exception as exc:  # a tagger bug quarantines the page, not the run
-        return PageOutcome(task, article, [], "tagging_crashed", f"{type(exc).__name__}: {exc}")
-    return PageOutcome(task, article, tags, story_keys=text_story_keys(article.text))
+        return PageOutcome(task, None, "extraction_crashed", f"{type(exc).__name__}: {exc}")
+    return PageOutcome(task, article, story_keys=text_story_keys(article.text))
 
 
 def _warm_up() -> None:
     """Import the heavy modules once per worker, before the first page arrives."""
     import crawlers.extraction  # noqa: F401
-    import narratives  # noqa: F401
+    import narratives  # noqa: F401  (the tag stage runs on the same workers)
 
 
 def make_pool(workers: int) -> Executor | None:

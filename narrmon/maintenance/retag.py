@@ -1,32 +1,29 @@
-"""Re-tag stored articles after a taxonomy change, and re-extract them from the archive.
+"""`narrmon retag`: re-run the tag stage over stored articles after a taxonomy or tagger
+change (no re-crawl).
 
-Both walk the articles in id order, one batch per transaction, so they can be stopped
-and run again: every batch replaces what it wrote before.
+It walks the articles in id order, one batch per transaction, so it can be stopped and
+run again: every batch replaces what it wrote before.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Engine, Select, or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from models import store
 from models.db import session_factory
-from models.records import ArticleRecord
 from models.rollups import mark_dirty
 from models.schema import Article
-from narrmon.cycle import tagger_version, taxonomy_version
 from narrmon.database import open_initialised
-from narrmon.ingest import rebuild_dirty
-from narrmon.loading import tag_records, text_hash
 from narrmon.locks import load_lock
-from narrmon.pages import PageTask, make_pool, process_pages
+from narrmon.pipeline.rollups import rebuild_dirty
+from narrmon.pipeline.tag import tag_records, tagger_version, taxonomy_version
 from narrmon.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -138,93 +135,4 @@ def retag_all(
     log.info(
         "retagged %d articles with taxonomy %s (%d tags)", summary.articles, version, summary.tags
     )
-    return summary
-
-
-def _reextract_batch(
-    session: Session, ids: list[int], pool: Executor | None, version: str, summary: RetagSummary
-) -> None:
-    arts = session.scalars(
-        select(Article).where(Article.id.in_(ids), Article.warc_path.is_not(None))
-    ).all()
-    tasks = [
-        PageTask(
-            url=a.url,
-            final_url=a.url,
-            canonical_url=a.url,
-            warc_path=a.warc_path or "",
-            warc_offset=a.warc_offset or 0,
-            warc_record_id=a.warc_record_id,
-            content_type=None,
-            fetched_at=a.fetched_at.isoformat(),
-        )
-        for a in arts
-    ]
-    by_url = {a.url: a for a in arts}
-    records, tags_by_url = [], {}
-    for outcome in process_pages(tasks, pool):
-        art = by_url[outcome.task.url]
-        summary.articles += 1
-        if outcome.article is None or not outcome.article.text.strip():
-            summary.failed += 1
-            log.warning("re-extraction of %s failed (%s); stored text kept", art.url, outcome.error)
-            continue
-        new = outcome.article
-        digest = text_hash(new.text)
-        records.append(
-            ArticleRecord(
-                url=art.url,
-                source_id=art.source_id,
-                text=new.text,
-                fetched_at=art.fetched_at,
-                content_hash=digest,
-                story_id=art.story_id,
-                extractor_version=new.extractor_version,
-                title=new.title or art.title,
-                author=new.author or art.author,
-                published_at=art.published_at or new.published_at,
-                language=new.language,
-                word_count=new.word_count,
-                warc_path=art.warc_path,
-                warc_offset=art.warc_offset,
-                warc_record_id=art.warc_record_id,
-                crawl_run_id=art.crawl_run_id,
-                story_keys=outcome.story_keys,
-            )
-        )
-        tags_by_url[art.url] = tag_records(outcome.tags)
-        summary.days.add(art.day)
-    written = store.upsert_articles(session, records)
-    changed = {written[u][0]: t for u, t in tags_by_url.items() if written[u][1] != "unchanged"}
-    summary.changed += len(changed)
-    summary.tags += store.replace_tags(session, changed, version, tagger_version())
-    mark_dirty(session, {by_url[u].day for u in tags_by_url})
-
-
-def reextract_all(
-    settings: Settings,
-    *,
-    batch_size: int = RETAG_BATCH,
-    since: date | None = None,
-    source_ids: Sequence[str] = (),
-    progress: Callable[[RetagSummary], None] | None = None,
-) -> RetagSummary:
-    """Re-run extraction and tagging over archived pages (no re-crawl); rebuild rollups."""
-    version = taxonomy_version()
-    summary = RetagSummary(taxonomy_version=version)
-    engine: Engine = open_initialised(settings.database_url)
-    factory = session_factory(engine)
-    pool = make_pool(settings.workers)
-    try:
-        with load_lock(engine, settings.data_dir), factory() as reader:
-            for ids in _id_batches(reader, since, source_ids, batch_size):
-                with factory.begin() as session:
-                    _reextract_batch(session, ids, pool, version, summary)
-                if progress is not None:
-                    progress(summary)
-            summary.rollup_rows = rebuild_dirty(engine)
-    finally:
-        if pool is not None:
-            pool.shutdown()
-        engine.dispose()
     return summary

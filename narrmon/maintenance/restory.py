@@ -24,9 +24,10 @@ from models.schema import Article
 from models.stories import StoryProbe, replace_story_keys, stored_copies
 from models.story_match import story_keys
 from narrmon.database import open_engine
-from narrmon.ingest import rebuild_dirty
 from narrmon.locks import load_lock
-from narrmon.retagging import _id_batches
+from narrmon.maintenance.retag import _id_batches
+from narrmon.pipeline.articles import own_story
+from narrmon.pipeline.rollups import rebuild_dirty
 from narrmon.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -43,11 +44,6 @@ class RestorySummary:
     changed: int = 0
     days: set[date] = field(default_factory=set)
     rollup_rows: int = 0
-
-
-def own_story(content_hash: str) -> str:
-    """The story id of an article that copies no earlier one (as the load path names it)."""
-    return "st-" + content_hash[:24]
 
 
 def _first_by_hash(session: Session, hashes: set[str], below: int) -> dict[str, int]:

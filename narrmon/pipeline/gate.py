@@ -1,4 +1,7 @@
-"""The core's side of the quality gate: build gate rows, call quality/, read the verdict."""
+"""Gate stage: extracted pages in, the articles that pass and the quarantine records of the
+rest out (extraction failures and failed quality checks, with their reasons).
+
+The core's side of the quality gate: build gate rows, call quality/, read the verdict."""
 
 from __future__ import annotations
 
@@ -11,8 +14,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from crawlers.registry import SourceConfig
-from models.records import ArticleRecord
+from crawlers.urls import host_allowed
+from models import store
+from models.records import ArticleRecord, QuarantineRecord
+from narrmon.pipeline.articles import article_record, quarantine_record
+from narrmon.pipeline.extract import PageOutcome
+from narrmon.summary import SourceSummary
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +46,90 @@ class Verdict:
     details: dict[str, dict[str, Any]] = field(default_factory=dict)
     batch_checks: dict[str, Any] = field(default_factory=dict)
     docs_path: str | None = None
+
+
+@dataclass
+class Candidate:
+    """An extracted page and the article record built from it."""
+
+    outcome: PageOutcome
+    record: ArticleRecord
+
+
+@dataclass
+class GatedBatch:
+    """The gate's answer for one batch: articles that passed (by URL, in page order) and
+    quarantine records for pages that failed extraction or a quality check."""
+
+    passed: dict[str, Candidate] = field(default_factory=dict)
+    quarantine: list[QuarantineRecord] = field(default_factory=list)
+
+
+def gate_outcomes(
+    session: Session,
+    source: SourceConfig,
+    outcomes: Sequence[PageOutcome],
+    run_id: str,
+    summary: SourceSummary,
+    *,
+    data_dir: Path,
+) -> GatedBatch:
+    """Build the batch's article records and run the quality gate over them (read only).
+
+    Two pages of one article in a batch keep the later one (counted as a repeat).
+    """
+    domains = source.domains()
+    out = GatedBatch()
+    candidates: dict[str, Candidate] = {}
+    for outcome in outcomes:
+        if outcome.article is None or outcome.error:
+            summary.extraction_failures += 1
+            reason = outcome.error or "extraction_failed"
+            out.quarantine.append(
+                quarantine_record(
+                    outcome,
+                    source,
+                    outcome.task.canonical_url,
+                    [reason],
+                    {reason: outcome.error_detail},
+                    run_id,
+                )
+            )
+            continue
+        record = article_record(outcome, source, run_id, domains)
+        published = record.published_at
+        if published and (
+            summary.newest_published_at is None or published > summary.newest_published_at
+        ):
+            summary.newest_published_at = published
+        summary.repeats += record.url in candidates
+        candidates[record.url] = Candidate(outcome, record)
+    # Exact copies already stored (other URL or outlet) are told to the gate.
+    stored_stories = store.story_ids_for_hashes(
+        session, (c.record.content_hash for c in candidates.values())
+    )
+    items = [
+        GateItem(
+            key=url,
+            source=source,
+            record=c.record,
+            link_density=float(getattr(c.outcome.article, "link_density", 0.0)),
+            duplicate_of=stored_stories.get(c.record.content_hash),
+        )
+        for url, c in candidates.items()
+    ]
+    verdict = gate_items(items, data_dir=data_dir, run_id=run_id)
+    for url, c in candidates.items():
+        reasons = verdict.failed.get(url)
+        if reasons:
+            out.quarantine.append(
+                quarantine_record(
+                    c.outcome, source, url, reasons, verdict.details.get(url, {}), run_id
+                )
+            )
+        else:
+            out.passed[url] = c
+    return out
 
 
 def warm_up_gate(data_dir: Path) -> threading.Thread | None:
@@ -91,6 +185,7 @@ def gate_items(items: Sequence[GateItem], *, data_dir: Path, run_id: str) -> Ver
             word_count=i.record.word_count,
             link_density=i.link_density,
             duplicate_of=i.duplicate_of,
+            on_source_hosts=host_allowed(i.record.url, i.source.domains()),
         )
         for i in items
     ]

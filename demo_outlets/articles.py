@@ -6,8 +6,8 @@ import random
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from narrmon.demo_sites.outlets import Outlet
-from narrmon.demo_sites.texts import (
+from demo_outlets.outlets import Outlet
+from demo_outlets.texts import (
     AUTHORS,
     COUNTER,
     DISTRACTOR_TEXT,

@@ -1,4 +1,4 @@
-"""``python -m narrmon.demo_sites generate DIR`` / ``serve DIR``."""
+"""``python -m demo_outlets generate DIR`` / ``serve DIR``."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ import sys
 import time
 from datetime import date
 
-from narrmon.demo_sites.generate import DEFAULT_BASE_PORT, generate_sites
-from narrmon.demo_sites.server import serve_sites
+from demo_outlets.generate import DEFAULT_BASE_PORT, generate_sites
+from demo_outlets.server import serve_sites
 
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
-    parser = argparse.ArgumentParser(prog="python -m narrmon.demo_sites")
+    parser = argparse.ArgumentParser(prog="python -m demo_outlets")
     sub = parser.add_subparsers(dest="command", required=True)
     gen = sub.add_parser("generate", help="write the fixture outlets into DIR")
     gen.add_argument("dir")

@@ -1,8 +1,9 @@
-"""The run cycle: crawl → extract → tag → gate → store → rollups, for every source.
+"""The run cycle: crawl → extract → gate → tag → dedupe → store → rollups, for every source.
 
-`narrmon run` and the Airflow DAG call these functions: the DAG maps
-:func:`crawl_source` per source and then :func:`load_source` and :func:`finish_cycle`;
-the CLI runs :func:`run_cycle`, which does the same in one process.
+`narrmon run` calls :func:`run_cycle`: every source crawls in one process while its pages
+stream through the stages (:class:`narrmon.pipeline.ingest.SourceIngest`). The Airflow DAG
+calls the same stages task by task (``narrmon.tasks``: ``crawl_source``, ``ingest_crawl``,
+``rebuild_dirty``).
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import secrets
-import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, InvalidStateError, ThreadPoolExecutor, wait
@@ -21,34 +21,31 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from crawlers.job import (
-    DEADLINE_REASON,
-    LOG_FILE,
-    PAGES_FILE,
-    STATS_FILE,
-    CrawlJob,
-    CrawlResult,
-)
+from crawlers.job import DEADLINE_REASON, PAGES_FILE, STATS_FILE, CrawlJob, CrawlResult
 from crawlers.registry import SourceConfig
-from crawlers.runner import collect_result, run_crawls
-from models import store
-from models.db import session_factory
+from crawlers.runner import collect_result
 from narrmon.bootstrap import read_sources, sync_catalogue, upgrade_schema
-from narrmon.crawlruns import begin_crawl_run, finish_crawl_run, write_known_urls
 from narrmon.database import open_engine
 from narrmon.errors import NarrmonError
-from narrmon.gating import warm_up_gate
 from narrmon.health import build_quality_docs
-from narrmon.ingest import PageTail, SourceIngest, rebuild_dirty
 from narrmon.locks import load_lock
-from narrmon.pages import make_pool
+from narrmon.pipeline.crawl import (
+    CRAWL_LOG,
+    clean_staging,
+    crawl_sources,
+    finish_crawl_run,
+    prepare_crawl,
+)
+from narrmon.pipeline.extract import make_pool
+from narrmon.pipeline.gate import warm_up_gate
+from narrmon.pipeline.ingest import PageTail, SourceIngest
+from narrmon.pipeline.rollups import rebuild_dirty
+from narrmon.pipeline.tag import taxonomy_version
 from narrmon.settings import Settings
 from narrmon.summary import SourceProgress, SourceSummary
 
 log = logging.getLogger(__name__)
 
-# Log of the run's crawl process (all sources), under the run's staging folder.
-CRAWL_LOG = "crawl.log"
 # Pages handed to the extraction pool and not yet stored, over all sources: about 10 s of
 # extraction on two cores, so the pool keeps working while the first batch waits for the
 # Great Expectations import or a load commits, and memory stays flat with the run's size.
@@ -125,54 +122,6 @@ def select_sources(
     return [s for s in sources if s.enabled]
 
 
-def prepare_crawl(
-    settings: Settings, engine: Engine, source: SourceConfig, run_id: str
-) -> CrawlJob:
-    """The crawl job of one source: validators and known URLs read, crawl run begun."""
-    out_dir = settings.staging_dir / run_id / source.id
-    out_dir.mkdir(parents=True, exist_ok=True)
-    known = out_dir / "known_urls.txt"
-    with session_factory(engine)() as session:
-        validators = store.feed_validators(session, source.id)
-        n_known = write_known_urls(session, source.id, known)
-    begin_crawl_run(engine, run_id, source.id)
-    log.debug("crawl %s: %d feeds, %d URLs already known", source.id, len(source.feeds), n_known)
-    return CrawlJob(
-        run_id=run_id,
-        source=source.to_dict(),
-        out_dir=str(out_dir),
-        archive_path=str(settings.archive_dir / f"{run_id}-{source.id}.warc.gz"),
-        user_agent=settings.user_agent,
-        validators=validators,
-        known_urls_file=str(known),
-        deadline_s=settings.source_deadline,
-    )
-
-
-def crawl_source(
-    settings: Settings, engine: Engine, source: SourceConfig, run_id: str
-) -> CrawlResult:
-    """Crawl one source in its own process; outputs land under the staging folder."""
-    return crawl_sources(settings, [prepare_crawl(settings, engine, source, run_id)])[0]
-
-
-def crawl_log_path(jobs: list[CrawlJob]) -> Path:
-    """Where Scrapy's own log of these jobs' crawl process goes (it never reaches stderr):
-    the run's staging folder for a group crawl, the source's folder for a single one."""
-    if len(jobs) > 1:
-        return Path(jobs[0].out_dir).parent / CRAWL_LOG
-    return Path(jobs[0].out_dir) / LOG_FILE
-
-
-def clean_staging(jobs: list[CrawlJob]) -> None:
-    """Remove the sources' staged outputs once they are stored; the run's crawl log stays.
-
-    Called only after a cycle completed: a crashed run keeps its files for a look.
-    """
-    for job in jobs:
-        shutil.rmtree(job.out_dir, ignore_errors=True)
-
-
 def _progress_ticker(
     streams: list[_Stream], report: Callable[[list[SourceProgress]], None]
 ) -> Callable[[], None]:
@@ -187,44 +136,6 @@ def _progress_ticker(
         report([st.ingest.progress(done=st.finished) for st in streams])
 
     return tick
-
-
-def crawl_sources(
-    settings: Settings, jobs: list[CrawlJob], log_path: Path | None = None
-) -> list[CrawlResult]:
-    """Crawl the jobs' sources concurrently in one process; one result per job, in order.
-
-    Scrapy logs to ``log_path`` (default: :func:`crawl_log_path`).
-    """
-    started = time.monotonic()
-    if log_path is None and len(jobs) > 1:
-        log_path = crawl_log_path(jobs)
-    results = run_crawls(jobs, timeout=settings.crawl_timeout, log_path=log_path)
-    for job, result in zip(jobs, results, strict=True):
-        # DEBUG: the CLI's progress lines and the DAG's "ingested" line already say it.
-        log.debug(
-            "crawl %s finished in %.1fs: %d pages, %d failures, exit %d",
-            job.source["id"],
-            float(result.stats.get("elapsed_s") or time.monotonic() - started),
-            result.pages,
-            result.failures,
-            result.exit_code,
-        )
-    return results
-
-
-def taxonomy_version() -> str:
-    """The tagger's taxonomy version stored on every tag."""
-    import narratives
-
-    return str(narratives.TAXONOMY_VERSION)
-
-
-def tagger_version() -> str:
-    """The tagger's version (code, trained model, lexicons) stored on every tagged article."""
-    import narratives
-
-    return str(narratives.TAGGER_VERSION)
 
 
 @dataclass
@@ -276,7 +187,8 @@ def _stream_crawls(
             gate_ready = st.ingest.ready_to_load()
             # Until the gate is ready nothing loads, so extracted pages count too.
             held = sum(
-                s.ingest.in_pool + (0 if gate_ready else len(s.ingest.ready)) for s in active
+                s.ingest.in_pool + s.ingest.in_tagging + (0 if gate_ready else len(s.ingest.ready))
+                for s in active
             )
             drained = False
             if held < MAX_IN_FLIGHT:

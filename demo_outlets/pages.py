@@ -7,9 +7,9 @@ import random
 from datetime import datetime
 from html import escape
 
-from narrmon.demo_sites.articles import ArticleSpec
-from narrmon.demo_sites.outlets import Outlet, origin_token
-from narrmon.demo_sites.texts import CHROME, COMMENTS
+from demo_outlets.articles import ArticleSpec
+from demo_outlets.outlets import Outlet, origin_token
+from demo_outlets.texts import CHROME, COMMENTS
 
 MONTHS = {
     "en": [

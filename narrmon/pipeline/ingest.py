@@ -1,4 +1,4 @@
-"""Load one source's crawl output: extract, tag, gate, store, in batch transactions.
+"""Load one source's crawl output through the stages: extract, gate, tag, store, in batches.
 
 The crawl process leaves pages (pointers into the WARC archive), failures and feed
 outcomes on disk. This module turns them into stored articles, tags and quarantine
@@ -21,17 +21,18 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from crawlers.items import PageRecord
 from crawlers.job import DEADLINE_REASON, CrawlResult
 from crawlers.registry import SourceConfig
-from crawlers.urls import canonical_url
 from models import store
 from models.db import session_factory
-from models.rollups import dirty_days, rebuild_day
 from models.story_match import WINDOW_DAYS
 from narrmon.causes import describe_feed_failures
-from narrmon.gating import batch_checks
-from narrmon.loading import load_outcomes, record_fetch_failures
-from narrmon.pages import POOL_CHUNKSIZE, PageOutcome, PageTask, process_chunk
+from narrmon.pipeline.extract import POOL_CHUNKSIZE, PageOutcome, page_task, process_chunk
+from narrmon.pipeline.gate import GatedBatch, batch_checks, gate_outcomes
+from narrmon.pipeline.load import tag_jobs_of
+from narrmon.pipeline.store import record_fetch_failures, store_gated
+from narrmon.pipeline.tag import TagOutcome, collect_tags, submit_tags
 from narrmon.summary import SourceProgress, SourceSummary
 
 log = logging.getLogger(__name__)
@@ -41,22 +42,10 @@ log = logging.getLogger(__name__)
 # many pages (about 6 s of extraction on two cores). One GX validation costs ~0.3 s of CPU
 # plus ~0.15 ms a row, so 500 rows cost half as much per page as 200 did.
 LOAD_BATCH = 500
+# A tag-stage chunk: running on the pool, or already tagged in this process.
+TagChunk = Future[list[TagOutcome]] | list[TagOutcome]
 # Bytes read from a growing pages.jsonl at a time (a page line is about 0.5-1 KiB).
 TAIL_READ_BYTES = 256 * 1024
-
-
-def _page_task(page: dict[str, Any]) -> PageTask:
-    return PageTask(
-        url=page["url"],
-        final_url=page.get("final_url") or page["url"],
-        canonical_url=page.get("canonical_url") or canonical_url(page["url"]),
-        warc_path=page["warc_path"],
-        warc_offset=int(page["warc_offset"]),
-        warc_record_id=page.get("warc_record_id"),
-        content_type=page.get("content_type"),
-        fetched_at=page["fetched_at"],
-        feed=page.get("feed") or {},
-    )
 
 
 class PageTail:
@@ -72,9 +61,9 @@ class PageTail:
         self.buffer = b""
         self.at_eof = False
 
-    def read(self, limit: int, *, final: bool = False) -> list[dict[str, Any]]:
+    def read(self, limit: int, *, final: bool = False) -> list[PageRecord]:
         """Up to ``limit`` new page records; ``at_eof`` tells whether the file is drained."""
-        rows: list[dict[str, Any]] = []
+        rows: list[PageRecord] = []
         while len(rows) < limit:
             nl = self.buffer.find(b"\n")
             if nl < 0:
@@ -108,12 +97,14 @@ class PageTail:
 
 
 class SourceIngest:
-    """Extract, tag, gate and store one source's pages as they arrive, in batches.
+    """Stream one source's pages through extract → gate → tag → dedupe → store, in batches.
 
     Pages go to the process pool in small chunks as soon as they are handed in (while the
-    crawl may still be running); outcomes are loaded in page order, ``LOAD_BATCH`` per
-    transaction, each under ``lock`` (the database's load lock, or none when the caller
-    holds it). :meth:`finish` loads the rest and records failures and feed outcomes.
+    crawl may still be running); extracted pages are gated in page order, ``LOAD_BATCH`` at
+    a time; the articles that pass go back to the pool to be tagged, and each batch is
+    stored once its tags are back, one transaction each, under ``lock`` (the database's load
+    lock, or none when the caller holds it). :meth:`finish` loads the rest and records
+    failures and feed outcomes.
     """
 
     def __init__(
@@ -144,6 +135,9 @@ class SourceIngest:
         self.pending: deque[Future[list[PageOutcome]] | list[PageOutcome]] = deque()
         self.in_pool = 0  # pages handed to the pool whose outcomes are not collected yet
         self.ready: list[PageOutcome] = []
+        # Gated batches whose passing articles are being tagged on the pool, in order.
+        self.tagging: deque[tuple[GatedBatch, list[TagChunk]]] = deque()
+        self.in_tagging = 0  # articles handed to the tag stage and not stored yet
         self.started: float | None = None
 
     def progress(self, *, done: bool) -> SourceProgress:
@@ -158,12 +152,12 @@ class SourceIngest:
             done=done,
         )
 
-    def add_pages(self, pages: Iterable[dict[str, Any]]) -> int:
+    def add_pages(self, pages: Iterable[PageRecord]) -> int:
         """Hand in page records (``pages.jsonl`` lines); returns how many were queued."""
         tasks = []
         for page in pages:
             self.summary.fetched += 1
-            task = _page_task(page)
+            task = page_task(page)
             if task.canonical_url in self.seen:  # two URLs that redirected to one page
                 self.summary.repeats += 1
                 continue
@@ -180,9 +174,14 @@ class SourceIngest:
             self.in_pool += len(chunk)
         return len(tasks)
 
-    def futures(self) -> list[Future[list[PageOutcome]]]:
+    def futures(self) -> list[Future[Any]]:
         """Chunks still being processed (to wait on)."""
-        return [f for f in self.pending if isinstance(f, Future) and not f.done()]
+        running: list[Future[Any]] = [
+            f for f in self.pending if isinstance(f, Future) and not f.done()
+        ]
+        for _, chunks in self.tagging:
+            running.extend(c for c in chunks if isinstance(c, Future) and not c.done())
+        return running
 
     def poll(self, *, final: bool = False) -> bool:
         """Collect finished chunks in order and load every full batch (or the rest when
@@ -205,24 +204,44 @@ class SourceIngest:
             if not final and not self.ready_to_load():
                 break
             batch, self.ready = self.ready[:LOAD_BATCH], self.ready[LOAD_BATCH:]
-            self._load(batch)
+            self._gate(batch)
+            moved = True
+        while self.tagging:
+            gated, chunks = self.tagging[0]
+            if not final and any(isinstance(c, Future) and not c.done() for c in chunks):
+                break
+            self.tagging.popleft()
+            self._store(gated, collect_tags(chunks))
             moved = True
         return moved
 
-    def _load(self, outcomes: list[PageOutcome]) -> None:
-        load_started = time.perf_counter()
+    def _gate(self, outcomes: list[PageOutcome]) -> None:
+        """Gate a batch and hand its passing articles to the tag stage (on the pool)."""
+        started = time.perf_counter()
+        with self.lock(), self.factory() as session:
+            gated = gate_outcomes(
+                session, self.source, outcomes, self.run_id, self.summary, data_dir=self.data_dir
+            )
+        self.tagging.append((gated, submit_tags(tag_jobs_of(gated), self.pool)))
+        self.in_tagging += len(gated.passed)
+        self.summary.load_seconds += time.perf_counter() - started
+
+    def _store(self, gated: GatedBatch, tags: dict[str, TagOutcome]) -> None:
+        """Dedupe and store a gated, tagged batch in one transaction."""
+        started = time.perf_counter()
         with self.lock(), self.factory.begin() as session:
-            load_outcomes(
+            store_gated(
                 session,
                 self.source,
-                outcomes,
+                gated,
+                tags,
                 self.run_id,
                 self.summary,
                 taxonomy_version=self.taxonomy_version,
-                data_dir=self.data_dir,
                 window_days=self.story_window_days,
             )
-        self.summary.load_seconds += time.perf_counter() - load_started
+        self.in_tagging -= len(gated.passed)
+        self.summary.load_seconds += time.perf_counter() - started
 
     def finish(self, result: CrawlResult) -> SourceSummary:
         """Load what is left, record fetch failures and feed states, run batch checks."""
@@ -316,19 +335,3 @@ def ingest_crawl(
         if tail.at_eof:
             break
     return ingest.finish(result)
-
-
-def rebuild_dirty(engine: Engine) -> int:
-    """Rebuild the rollups of every day marked dirty, one small transaction per day.
-
-    Days are marked in the same transaction as the articles and tags that changed them,
-    so after a crash the next call still finds every stale day.
-    """
-    total = 0
-    factory = session_factory(engine)
-    with factory() as session:
-        days = dirty_days(session)
-    for day in days:
-        with factory.begin() as session:
-            total += rebuild_day(session, day)
-    return total

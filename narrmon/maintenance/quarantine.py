@@ -8,13 +8,17 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from models.db import session_factory
+from models.quarantine_status import QuarantineStatus
 from models.schema import QuarantineItem
 from narrmon.database import open_initialised
 from narrmon.settings import Settings
 
 
 def iter_quarantine(
-    settings: Settings, *, status: str | None = "pending", source_id: str | None = None
+    settings: Settings,
+    *,
+    status: str | None = QuarantineStatus.PENDING,
+    source_id: str | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Quarantine rows (newest first) as the quarantine record of DESIGN.md.
 

@@ -4,9 +4,9 @@ Used by the crawl tests, the benchmark and ``narrmon demo``. This subpackage
 imports nothing else from the project.
 """
 
-from narrmon.demo_sites.generate import SiteManifest, generate_sites, render_sources
-from narrmon.demo_sites.outlets import OFFSITE_ID, OUTLET_IDS, OUTLETS
-from narrmon.demo_sites.server import (
+from demo_outlets.generate import SiteManifest, generate_sites, render_sources
+from demo_outlets.outlets import OFFSITE_ID, OUTLET_IDS, OUTLETS
+from demo_outlets.server import (
     RequestRecord,
     SiteServer,
     serve_sites,

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from xml.sax.saxutils import escape, quoteattr
 
-from narrmon.demo_sites.articles import ArticleSpec
-from narrmon.demo_sites.outlets import Outlet
-from narrmon.demo_sites.pages import article_url
+from demo_outlets.articles import ArticleSpec
+from demo_outlets.outlets import Outlet
+from demo_outlets.pages import article_url
 
 TRACKING = "?utm_source=rss&utm_medium=feed&utm_campaign=world"
 

@@ -23,9 +23,9 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from narrmon.demo_sites import faults
-from narrmon.demo_sites.generate import OUTLETS_DIR, SiteManifest, render_sources
-from narrmon.demo_sites.outlets import OFFSITE_ID, origin_token
+from demo_outlets import faults
+from demo_outlets.generate import OUTLETS_DIR, SiteManifest, render_sources
+from demo_outlets.outlets import OFFSITE_ID, origin_token
 
 # A fault injector: (outlet id, request path without query) -> the fault to answer
 # with, or None to serve the request normally.

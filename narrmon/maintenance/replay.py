@@ -14,17 +14,19 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from crawlers.items import PageRecord
 from models import store
 from models.db import session_factory
+from models.quarantine_status import QuarantineStatus
 from models.schema import QuarantineItem
 from narrmon.bootstrap import read_sources
-from narrmon.cycle import taxonomy_version
 from narrmon.database import open_initialised
 from narrmon.errors import NarrmonError
-from narrmon.ingest import rebuild_dirty
-from narrmon.loading import load_outcomes
 from narrmon.locks import load_lock
-from narrmon.pages import PageTask, process_pages
+from narrmon.pipeline.extract import page_task, process_pages
+from narrmon.pipeline.load import load_outcomes
+from narrmon.pipeline.rollups import rebuild_dirty
+from narrmon.pipeline.tag import taxonomy_version
 from narrmon.settings import Settings
 from narrmon.summary import SourceSummary
 
@@ -57,7 +59,9 @@ def replay(
     try:
         with load_lock(engine, settings.data_dir):
             with factory() as session:
-                stmt = select(QuarantineItem).where(QuarantineItem.status != "replayed")
+                stmt = select(QuarantineItem).where(
+                    QuarantineItem.status != QuarantineStatus.REPLAYED
+                )
                 if ids:
                     stmt = stmt.where(QuarantineItem.id.in_(list(ids)))
                 items = session.scalars(stmt.order_by(QuarantineItem.id)).all()
@@ -79,24 +83,26 @@ def replay(
                     out.not_replayable += 1
                     out.messages.append(
                         f"{item.id}: {','.join(item.reasons)}: no archived page"
-                        + (" (fetched again by the next run)" if item.status == "retry" else "")
+                        + (
+                            " (fetched again by the next run)"
+                            if item.status == QuarantineStatus.RETRY
+                            else ""
+                        )
                     )
                     continue
                 out.attempted += 1
-                task = PageTask(
-                    url=payload.get("page_url") or item.url,
-                    final_url=payload.get("final_url") or item.url,
-                    canonical_url=item.url,
-                    warc_path=payload["warc_path"],
-                    warc_offset=int(payload.get("warc_offset") or 0),
-                    warc_record_id=payload.get("warc_record_id"),
-                    content_type=payload.get("content_type"),
-                    fetched_at=(
-                        item.fetched_at.isoformat()
-                        if item.fetched_at
-                        else item.created_at.isoformat()
-                    ),
-                    feed=payload.get("feed") or {},
+                task = page_task(
+                    PageRecord(
+                        url=payload.get("page_url") or item.url,
+                        final_url=payload.get("final_url") or item.url,
+                        canonical_url=item.url,
+                        warc_path=payload["warc_path"],
+                        warc_offset=int(payload.get("warc_offset") or 0),
+                        warc_record_id=payload.get("warc_record_id"),
+                        content_type=payload.get("content_type"),
+                        fetched_at=(item.fetched_at or item.created_at).isoformat(),
+                        feed=payload.get("feed") or {},
+                    )
                 )
                 outcomes = list(process_pages([task], None))
                 summary = SourceSummary(source_id=source.id)
@@ -115,8 +121,8 @@ def replay(
                     out.loaded += 1
                     with factory.begin() as session:
                         row = session.get(QuarantineItem, item.id)
-                        if row is not None and row.status != "replayed":
-                            row.status = "replayed"
+                        if row is not None and row.status != QuarantineStatus.REPLAYED:
+                            row.status = QuarantineStatus.REPLAYED
                             row.replayed_at = store.now_utc()
                 else:
                     out.still_failing += 1

@@ -1,0 +1,1 @@
+"""The `narrmon` commands, one module per group (registered on the group in narrmon.cli)."""

@@ -1,0 +1,2 @@
+"""Passes over stored data that reuse the pipeline's stages: retag, reextract, replay,
+restory, and reading the quarantine."""
