@@ -13,6 +13,8 @@ from crawlers import CrawlJob, CrawlResult, run_crawl
 from narrmon.demo_sites import OFFSITE_ID, SiteServer
 from narrmon.demo_sites.faults import EXPECTED_REASONS, RETRY_AFTER_429, RETRY_AFTER_503
 
+pytestmark = pytest.mark.crawl
+
 MakeJob = Callable[..., CrawlJob]
 # Wall-clock cap on one test crawl (they take 2–5 s on loopback).
 CRAWL_TIMEOUT_S = 90.0

@@ -17,6 +17,8 @@ from models.schema import Article, DailyRollup, NarrativeTag
 from narrmon.demo_sites import SiteServer, generate_sites, serve_sites
 from narrmon.settings import Settings
 
+pytestmark = pytest.mark.crawl
+
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer]:

@@ -25,6 +25,8 @@ from narrmon import exit_codes
 from narrmon.demo_sites import SiteManifest, SiteServer, generate_sites, serve_sites
 from narrmon.settings import Settings
 
+pytestmark = pytest.mark.crawl
+
 # Enough articles per outlet for robots-disallowed ones (every 10th on one outlet).
 ARTICLES_PER_OUTLET = 12
 # Seconds the slow article takes to answer: above the GX warm-up even on a loaded machine.
