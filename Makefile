@@ -1,6 +1,7 @@
 # narrative-monitor: one front door for developers.
 #   make demo   - set up, ingest the bundled demo outlets, open the dashboards
-#   make test   - the whole test suite (SQLite and the PostgreSQL at 127.0.0.1:5432)
+#   make test   - the whole test suite (SQLite and the PostgreSQL at 127.0.0.1:5432), on every core
+#   make test-fast - the quick part: no crawls, Airflow, browser or benchmarks
 SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
@@ -37,12 +38,24 @@ lock: $(PY) ## re-pin every dependency from pyproject.toml into requirements.loc
 	$(PY) -m pip install --quiet uv==$(UV_VERSION)
 	$(UV) pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
 
-test: install ## run the whole test suite
-	$(PY) -m pytest
+# pytest-xdist workers: one per core (2 here). Tests that share an expensive session fixture
+# (the crawled fixture outlets, Airflow's migrated metadata databases) carry an xdist_group
+# and run on one worker (tests/conftest.py); every worker has its own databases.
+TEST_WORKERS ?= auto
+PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist loadgroup
+# What `make test-fast` leaves out (marks registered in pyproject.toml, checked by tests/marks.py).
+FAST_MARKS := not (crawl or airflow or browser or bench or slow)
 
-lint: install ## ruff and mypy
+test: install ## run the whole test suite on every core (SQLite and the PostgreSQL at 127.0.0.1:5432)
+	$(PY) -m pytest $(PYTEST_PARALLEL) --durations=30
+
+test-fast: install ## the tests without crawls, Airflow, a browser, benchmarks or slow ones (under 3 minutes)
+	$(PY) -m pytest $(PYTEST_PARALLEL) -m "$(FAST_MARKS)" --durations=15
+
+lint: install ## ruff, mypy and the import contracts (layers, independent parts, no cycles)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy .
+	$(VENV)/bin/lint-imports
 
 demo: install ## serve the bundled demo outlets, ingest them on SQLite, start the dashboards
 	$(VENV)/bin/narrmon demo
@@ -92,4 +105,4 @@ dashboard: install ## start the Streamlit dashboards against NARRMON_DATABASE_UR
 	$(VENV)/bin/narrmon dashboard
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache build *.egg-info
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .import_linter_cache build *.egg-info

@@ -1,11 +1,11 @@
 """Great Expectations, loaded lazily once per process, and one file data context per root.
 
 ``import great_expectations`` costs about 12 s, so nothing imports it at module level:
-:func:`gx_module` does on first use. Each quality directory (``<data_dir>/quality``) gets
-a file data context under ``gx/`` holding the datasource, the article suite, the
-validation definition, a checkpoint that updates Data Docs, and the stored validation
-results; the Data Docs site is written to ``docs/`` beside it. Contexts are cached per
-process (module level), keyed by the quality directory.
+:func:`quality.gx_import.gx_module` does on first use. Each quality directory
+(``<data_dir>/quality``) gets a file data context under ``gx/`` holding the datasource,
+the article suite, the validation definition, a checkpoint that updates Data Docs, and
+the stored validation results; the Data Docs site is written to ``docs/`` beside it.
+Contexts are cached per process (module level), keyed by the quality directory.
 """
 
 from __future__ import annotations
@@ -14,14 +14,13 @@ import fcntl
 import logging
 import os
 import threading
-import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
+# Re-exported: the gate validates with them (``quality.gx_runtime.quiet``).
+from quality.gx_import import gx_module as gx_module
+from quality.gx_import import quiet as quiet
 from quality.suites import SUITE_NAME, build_suite
 
 log = logging.getLogger(__name__)
@@ -36,34 +35,7 @@ DOCS_SITE = "narrmon"
 _lock = threading.Lock()
 # File beside the context that serialises builds across processes.
 BUILD_LOCK = ".build.lock"
-_gx: ModuleType | None = None
 _runtimes: dict[Path, Runtime] = {}
-
-
-@contextmanager
-def quiet() -> Iterator[None]:
-    """Silence the warnings Great Expectations and its pandas use emit while validating.
-
-    Callers' ``filterwarnings = error`` (the test suite) would otherwise turn GX's
-    internal deprecation and future warnings into failures of the gate.
-    """
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", module=r"great_expectations(\..*)?")
-        warnings.filterwarnings("ignore", category=FutureWarning, module=r"pandas(\..*)?")
-        warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"pandas(\..*)?")
-        yield
-
-
-def gx_module() -> ModuleType:
-    """Import Great Expectations once per process (analytics off: no network here)."""
-    global _gx
-    if _gx is None:
-        os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-        with quiet():
-            import great_expectations
-
-        _gx = great_expectations
-    return _gx
 
 
 def quality_dir(data_dir: Path | str) -> Path:

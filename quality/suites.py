@@ -123,7 +123,7 @@ def suite_json(gx: ModuleType) -> dict[str, Any]:
 
 def main() -> int:
     """Write ``quality/suites/narrmon_articles.json`` from the code."""
-    from quality.gx_runtime import gx_module
+    from quality.gx_import import gx_module
 
     SUITE_JSON.write_text(
         json.dumps(suite_json(gx_module()), indent=2, sort_keys=True) + "\n", encoding="utf-8"

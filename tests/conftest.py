@@ -23,11 +23,33 @@ from models import migrate
 from models.db import make_engine, session_factory
 from narrmon.settings import Settings, load_settings
 
+# The marks `make test-fast` deselects, checked while the tests run; pytester tests that check.
+pytest_plugins = ["tests.marks", "pytester"]
+
 PG_ADMIN_URL = os.environ.get(
     "NARRMON_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 _counter = itertools.count()
+
+
+# Session fixtures too costly to build on every xdist worker (a crawl of every fixture
+# outlet; `airflow db migrate`, ~20 s a backend): the tests that use one form a group that
+# `--dist loadgroup` runs on one worker. Cheap ones (migrated templates) are per worker.
+SHARED_SESSION_FIXTURES = {
+    "first_runs": "crawled-outlets",
+    "airflow_sqlite_template": "airflow-metadata",
+    "airflow_pg_template": "airflow-metadata",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Put the tests sharing a costly session fixture into one xdist group."""
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        groups = sorted({g for f, g in SHARED_SESSION_FIXTURES.items() if f in fixtures})
+        if groups:
+            item.add_marker(pytest.mark.xdist_group(groups[0]))
 
 
 def _pg_url(dbname: str) -> str:

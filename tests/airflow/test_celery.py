@@ -26,7 +26,7 @@ from demo_outlets import SiteManifest, SiteServer
 from narrmon.settings import Settings
 from tests.airflow.helpers import ROOT, airflow_env, assert_stored, run_airflow, tail
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.airflow, pytest.mark.slow]
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379

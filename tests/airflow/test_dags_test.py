@@ -28,7 +28,7 @@ from tests.airflow.helpers import (
     tail,
 )
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.airflow, pytest.mark.slow]
 
 
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)

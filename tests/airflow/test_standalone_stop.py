@@ -19,7 +19,7 @@ import pytest
 from demo_outlets import unused_port
 from tests.airflow.helpers import ROOT
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.airflow, pytest.mark.slow]
 
 SCRIPT = ROOT / "scripts" / "airflow-standalone.sh"
 # The budget for one Ctrl-C: every component gone within 15 s.

@@ -13,6 +13,8 @@ from crawlers.archive import read_record
 from crawlers.urls import canonical_url
 from demo_outlets import SiteManifest, SiteServer
 
+pytestmark = pytest.mark.crawl
+
 MakeJob = Callable[..., CrawlJob]
 # Wall-clock cap on one test crawl (they take 2–5 s on loopback).
 CRAWL_TIMEOUT_S = 90.0

@@ -13,6 +13,8 @@ from crawlers import CrawlJob, CrawlResult, run_crawl
 from demo_outlets import OFFSITE_ID, SiteServer
 from demo_outlets.faults import EXPECTED_REASONS, RETRY_AFTER_429, RETRY_AFTER_503
 
+pytestmark = pytest.mark.crawl
+
 MakeJob = Callable[..., CrawlJob]
 # Wall-clock cap on one test crawl (they take 2–5 s on loopback).
 CRAWL_TIMEOUT_S = 90.0

@@ -18,6 +18,8 @@ from crawlers.runner import run_crawls
 from crawlers.urls import canonical_url
 from demo_outlets import OFFSITE_ID, SiteManifest, SiteServer
 
+pytestmark = pytest.mark.crawl
+
 MakeJob = Callable[..., CrawlJob]
 # Wall-clock cap on the group crawl (a few seconds on loopback).
 CRAWL_TIMEOUT_S = 90.0

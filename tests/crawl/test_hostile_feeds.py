@@ -16,6 +16,8 @@ from crawlers.middlewares import GuardMiddleware, RefusedRequest
 from demo_outlets import OFFSITE_ID, SiteServer
 from demo_outlets.faults import private_targets
 
+pytestmark = pytest.mark.crawl
+
 MakeJob = Callable[..., CrawlJob]
 # Wall-clock cap on one test crawl (they take 2–5 s on loopback).
 CRAWL_TIMEOUT_S = 90.0

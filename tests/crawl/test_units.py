@@ -85,6 +85,7 @@ def test_bad_jobs_rejected(data: dict[str, object]) -> None:
         CrawlJob.from_dict(data)
 
 
+@pytest.mark.crawl  # starts the crawl process (which refuses the job)
 def test_entry_point_rejects_bad_job_with_clear_message(tmp_path: Path) -> None:
     job = tmp_path / "job.json"
     job.write_text(json.dumps({"run_id": "r"}), encoding="utf-8")

@@ -52,7 +52,7 @@ BROWSER_START_S = 30
 RENDER_S = 120
 LABELS = TAXONOMY_LABELS
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def _stop(proc: subprocess.Popen[Any]) -> None:

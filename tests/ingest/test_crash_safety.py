@@ -22,6 +22,8 @@ from models.schema import Article, NarrativeTag
 from narrmon.settings import Settings
 from tests.ingest.rollup_check import rollup_rows
 
+pytestmark = pytest.mark.crawl
+
 # Enough pages that the load is still running when the test kills it.
 ARTICLES_PER_OUTLET = 40
 OUTLETS = ["novosti", "rundschau", "courrier"]

@@ -18,6 +18,8 @@ from narrmon.settings import Settings
 
 from .test_crash_safety import assert_consistent, expected_urls, stored_count
 
+pytestmark = pytest.mark.crawl
+
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer]:

@@ -17,6 +17,8 @@ from models.db import make_engine, session_factory
 from models.schema import Article, DailyRollup, NarrativeTag
 from narrmon.settings import Settings
 
+pytestmark = pytest.mark.crawl
+
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer]:

@@ -25,6 +25,8 @@ from models.schema import Article, CrawlRun, DailyRollup, NarrativeTag, Quaranti
 from narrmon import exit_codes
 from narrmon.settings import Settings
 
+pytestmark = pytest.mark.crawl
+
 # Enough articles per outlet for robots-disallowed ones (every 10th on one outlet).
 ARTICLES_PER_OUTLET = 12
 # Seconds the slow article takes to answer: above the GX warm-up even on a loaded machine.

@@ -40,7 +40,7 @@ from narrmon.pipeline.run import run_cycle
 from narrmon.settings import Settings
 from tests.ingest.rollup_check import rollup_rows
 
-pytestmark = [pytest.mark.soak, pytest.mark.slow]
+pytestmark = [pytest.mark.soak, pytest.mark.slow, pytest.mark.crawl]
 
 SEED = 9
 # Seed of the fault plan; chosen so that the plan exercises every case the test asserts

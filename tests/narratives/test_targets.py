@@ -19,6 +19,9 @@ from narratives.evaluation import (
     load_corpus,
 )
 
+# The tagger evaluation of bench/tagging.py: a benchmark, not in `make test-fast`.
+pytestmark = pytest.mark.bench
+
 CORPUS = Path(__file__).resolve().parent / "corpus"
 
 

@@ -6,9 +6,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from narrmon.settings import Settings
 from tests.ingest.test_run_cycle import narrmon
 from tests.stories.syndication_sites import assert_one_wire_story, serve_outlets
+
+pytestmark = pytest.mark.crawl
 
 
 def test_three_wire_copies_are_one_story(settings: Settings, tmp_path: Path) -> None:
