@@ -38,17 +38,3 @@ def check_health(settings: Settings, *, now: datetime | None = None) -> HealthRe
         text=format_report(items),
         warnings=[f"{h.source_id}: {w}" for h in items if h.enabled for w in h.warnings],
     )
-
-
-def build_quality_docs(settings: Settings) -> str | None:
-    """Render the quality Data Docs site; returns its index path (None if the gate is off).
-
-    ``quality.gate.build_data_docs`` logs the path (once).
-    """
-    from narrmon.pipeline.gate import gate_available
-
-    if not gate_available():
-        return None
-    from quality.gate import build_data_docs
-
-    return build_data_docs(settings.data_dir)

@@ -215,10 +215,11 @@ def health(settings: Settings | None = None) -> dict[str, Any]:
     Warnings (a feed of several failing, a stale source under the warning policy) are in
     the logged report and the returned ``warnings``; they leave the task green.
     """
-    from narrmon.health import build_quality_docs, check_health
+    from narrmon.health import check_health
+    from narrmon.pipeline.gate import build_quality_docs
 
     settings = settings or load_settings()
-    docs = build_quality_docs(settings)  # logs where they are
+    docs = build_quality_docs(settings.data_dir)  # logs where they are
     report = check_health(settings)
     log.info("feed health:\n%s", report.text)
     if report.unhealthy:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import fcntl
 import logging
-import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -158,6 +158,18 @@ def gate_available() -> bool:
     return importlib.util.find_spec("quality.gate") is not None
 
 
+def build_quality_docs(data_dir: Path) -> str | None:
+    """Render the quality Data Docs site; returns its index path (None if the gate is off).
+
+    ``quality.gate.build_data_docs`` logs the path (once).
+    """
+    if not gate_available():
+        return None
+    from quality.gate import build_data_docs
+
+    return build_data_docs(data_dir)
+
+
 def gate_items(items: Sequence[GateItem], *, data_dir: Path, run_id: str) -> Verdict:
     """Validate a batch with the quality gate; an empty batch passes trivially."""
     if not items:

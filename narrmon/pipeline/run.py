@@ -27,7 +27,6 @@ from crawlers.runner import collect_result
 from narrmon.bootstrap import read_sources, sync_catalogue, upgrade_schema
 from narrmon.database import open_engine
 from narrmon.errors import NarrmonError
-from narrmon.health import build_quality_docs
 from narrmon.locks import load_lock
 from narrmon.pipeline.crawl import (
     CRAWL_LOG,
@@ -37,7 +36,7 @@ from narrmon.pipeline.crawl import (
     prepare_crawl,
 )
 from narrmon.pipeline.extract import make_pool
-from narrmon.pipeline.gate import warm_up_gate
+from narrmon.pipeline.gate import build_quality_docs, warm_up_gate
 from narrmon.pipeline.ingest import PageTail, SourceIngest
 from narrmon.pipeline.rollups import rebuild_dirty
 from narrmon.pipeline.tag import taxonomy_version
@@ -294,7 +293,7 @@ def run_cycle(
                 pool.shutdown()
         with load_lock(engine, settings.data_dir):
             summary.rollup_rows = rebuild_dirty(engine)
-        summary.docs_path = build_quality_docs(settings)
+        summary.docs_path = build_quality_docs(settings.data_dir)
         clean_staging(jobs)
     finally:
         engine.dispose()

@@ -308,8 +308,9 @@ def test_analyst_tasks_in_a_real_browser(dashboard_server: str, browser: DevTool
     _wait_until(
         "a CSV download under every chart",
         RENDER_S,
-        lambda: browser.evaluate("document.body.innerText").count("Data behind this chart (CSV)")
-        >= 4,
+        lambda: (
+            browser.evaluate("document.body.innerText").count("Data behind this chart (CSV)") >= 4
+        ),
     )
     browser.screenshot(ARTIFACTS / "dashboard-trends-tasks.png")
 
