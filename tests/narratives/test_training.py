@@ -6,7 +6,7 @@ import numpy as np
 
 from narratives.matching import analyse
 from narratives.taxonomy import compiled
-from narratives.training import DIFFUSE_KEEP, Item, narrow_diffuse
+from narratives.training import DIFFUSE_KEEP, Item, choose_gate, narrow_diffuse
 
 FEATURES = 16
 SENTENCES = 5
@@ -40,3 +40,23 @@ def test_whole_passage_labels_keep_the_sentences_the_model_ranks_highest() -> No
         assert carrying in it.positives["n"], (it.positives, carrying)
     # precise labels are left alone
     assert all(len(it.positives.get("n", ())) <= 1 for it in items[:60])
+
+
+def _fig(f1: float, distractors: float) -> dict[str, float]:
+    return {"micro_f1": f1, "distractor_rate": distractors}
+
+
+def test_gate_threshold_prefers_fewer_distractors_when_f1_is_tied() -> None:
+    figs = [
+        (0.0, _fig(0.720, 0.080)),  # best F1, over the budget
+        (0.3, _fig(0.712, 0.048)),  # best F1 inside the budget, at its edge
+        (0.4, _fig(0.710, 0.041)),  # tied within half a point, fewer distractors
+        (0.5, _fig(0.709, 0.041)),
+        (0.9, _fig(0.650, 0.010)),  # far fewer distractors, but F1 clearly lower
+    ]
+    assert choose_gate(figs) == 0.4
+
+
+def test_gate_threshold_without_any_inside_the_budget_takes_the_fewest_distractors() -> None:
+    figs = [(0.0, _fig(0.7, 0.09)), (0.5, _fig(0.6, 0.07)), (0.9, _fig(0.5, 0.07))]
+    assert choose_gate(figs) == 0.5
