@@ -48,15 +48,21 @@ def crawl_report(out: Mapping[str, Any]) -> str:
 
 def source_report(out: Mapping[str, Any]) -> str:
     """A load task's summary: what the fetched pages became, failures, warnings, seconds."""
+    syndicated = int(out.get("syndicated") or 0)
     lines = [
         f"load of {out['source_id']}: {out.get('status', 'ok')}, "
         f"{int(out.get('fetched') or 0)} pages fetched",
+        # new + changed + unchanged + quarantined (+ repeats) = pages fetched; copies of
+        # another outlet's story are stored, so they are some of the new or changed.
         f"  stored: {int(out.get('new') or 0)} new, {int(out.get('updated') or 0)} changed, "
-        f"{int(out.get('unchanged') or 0)} unchanged, "
-        f"{int(out.get('syndicated') or 0)} duplicates of other articles",
+        f"{int(out.get('unchanged') or 0)} unchanged"
+        + (f" ({syndicated} of them copies of a story stored elsewhere)" if syndicated else ""),
         f"  quarantined: {int(out.get('quarantined') or 0)} "
         f"({int(out.get('extraction_failures') or 0)} failed extraction)",
     ]
+    repeats = int(out.get("repeats") or 0)
+    if repeats:
+        lines.append(f"  repeats: {repeats} (pages of an article fetched twice in this run)")
     reasons = out.get("failure_reasons") or {}
     if reasons:
         lines.append(f"  URLs not fetched: {_reasons(reasons)}")

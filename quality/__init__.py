@@ -9,7 +9,9 @@ Entry points the core calls:
   and says which rows pass and which fail, with the names and details of failed checks;
 - :func:`quality.gate.build_data_docs` renders the Data Docs site after a run;
 - :func:`quality.batch.check_batch` judges one crawl run of one source;
-- :func:`quality.health.feed_health` and :func:`quality.health.unhealthy` judge sources.
+- :func:`quality.health.feed_health` and :func:`quality.health.unhealthy` judge sources
+  (:func:`quality.health.judge` over the plain rows ``models.feed_health`` returns).
 
-This is a part: it reads ``models`` (health) and imports nothing else of the project.
+This is a part: it reads ``models`` (health: through ``models.feed_health``, no SQL here)
+and imports nothing else of the project.
 """

@@ -7,9 +7,8 @@ Serves three fixture outlets on loopback (articles dated the last days), starts
 ``narrmon_ingest`` once over the healthy outlets and once with one outlet down (its
 port closed), checks the runs ended as designed (green, then red with the dead source's
 crawl failed after its retry), and takes headless-Chromium screenshots of the grid and
-of the dead source's task log. Then stops Airflow with SIGTERM. Needs a
-``chromium-headless-shell`` (or ``chromium``) on PATH: ``apt-get install
-chromium-headless-shell``.
+of the dead source's task log and feed health's. Then stops Airflow with SIGTERM. Needs a
+``chromium-headless-shell`` (or ``chromium``) on PATH: ``apt-get install chromium``.
 """
 
 from __future__ import annotations
@@ -153,13 +152,16 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     browser()
     work = Path(tempfile.mkdtemp(prefix="narrmon-shots-"))
-    recent = date.today() - timedelta(days=ARTICLES_PER_OUTLET)
+    # Dated up to yesterday, like `narrmon demo`: an article "published" later today
+    # would lie in the future of the run and be quarantined.
+    yesterday = date.today() - timedelta(days=1)
     manifest = generate_sites(
         work / "sites",
         outlets=OUTLETS,
         articles_per_outlet=ARTICLES_PER_OUTLET,
-        start_date=recent,
-        end_date=date.today(),
+        start_date=yesterday - timedelta(days=ARTICLES_PER_OUTLET),
+        end_date=yesterday,
+        newest_on_end=True,
     )
     server = serve_sites(manifest.root)
     base = server.sources_yaml()
@@ -219,6 +221,10 @@ def main() -> int:
         screenshot(
             f"{grid}/demo_one_outlet_down/tasks/source.crawl/mapped/{index}",
             args.out / "airflow-dead-crawl-log.png",
+        )
+        screenshot(
+            f"{grid}/demo_one_outlet_down/tasks/feed_health",
+            args.out / "airflow-feed-health-failed.png",
         )
         # The first run (unpausing starts one) fetched every article: a full summary.
         first = first_run(db)
