@@ -23,7 +23,7 @@ from models.schema import Article
 from narrmon.database import open_initialised
 from narrmon.locks import load_lock
 from narrmon.pipeline.rollups import rebuild_dirty
-from narrmon.pipeline.tag import tag_records, tagger_version, taxonomy_version
+from narrmon.pipeline.tag import TagJob, tag_jobs, tagger_version, taxonomy_version
 from narrmon.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -94,13 +94,12 @@ def retag_all(
     outdated_only: bool = False,
     progress: Callable[[RetagSummary], None] | None = None,
 ) -> RetagSummary:
-    """Re-tag stored articles with the current tagger and rebuild affected rollups.
+    """Re-tag stored articles with the current tagger (the tag stage) and rebuild affected
+    rollups.
 
     ``outdated_only`` limits the pass to articles whose stored tagger version differs from
     the current one (or is missing): what an upgrade left behind.
     """
-    from narratives import tag
-
     version = taxonomy_version()
     summary = RetagSummary(taxonomy_version=version, tagger_version=tagger_version())
     engine = open_initialised(settings.database_url)
@@ -122,7 +121,12 @@ def retag_all(
                                 Article.id.in_(ids)
                             )
                         ).all()
-                        tags = {r.id: tag_records(tag(r.text, r.language)) for r in rows}
+                        tagged = tag_jobs([TagJob(str(r.id), r.text, r.language) for r in rows])
+                        tags = {r.id: tagged[str(r.id)].tags for r in rows}
+                        for r in rows:  # a tagger crash keeps the article's stored tags
+                            if tagged[str(r.id)].error:
+                                summary.failed += 1
+                                del tags[r.id]
                         summary.tags += store.replace_tags(session, tags, version, tagger_version())
                         summary.articles += len(rows)
                         summary.days.update(r.day for r in rows)
