@@ -38,9 +38,9 @@ lock: $(PY) ## re-pin every dependency from pyproject.toml into requirements.loc
 	$(PY) -m pip install --quiet uv==$(UV_VERSION)
 	$(UV) pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
 
-# pytest-xdist workers: one per core (2 here). Tests that share an expensive session fixture
-# (the crawled fixture outlets, Airflow's migrated metadata databases) carry an xdist_group
-# and run on one worker (tests/conftest.py); every worker has its own databases.
+# pytest-xdist workers: one per core (2 here). A test file, or the files sharing a costly
+# session fixture (the crawled outlets, Airflow's metadata databases), runs on one worker
+# (xdist groups: tests/conftest.py); every worker has its own databases and temp dirs.
 TEST_WORKERS ?= auto
 PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist loadgroup
 # What `make test-fast` leaves out (marks registered in pyproject.toml, checked by tests/marks.py).

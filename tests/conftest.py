@@ -43,13 +43,20 @@ SHARED_SESSION_FIXTURES = {
 }
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Put the tests sharing a costly session fixture into one xdist group."""
+    """One xdist group per test file, or per costly session fixture its tests share.
+
+    A file's module-scoped fixtures (a tagger evaluation, served outlets) are then built
+    once, not once on every worker that runs one of its tests.
+    """
     for item in items:
+        if item.get_closest_marker("xdist_group") is not None:
+            continue
         fixtures = getattr(item, "fixturenames", ())
-        groups = sorted({g for f, g in SHARED_SESSION_FIXTURES.items() if f in fixtures})
-        if groups:
-            item.add_marker(pytest.mark.xdist_group(groups[0]))
+        shared = sorted({g for f, g in SHARED_SESSION_FIXTURES.items() if f in fixtures})
+        group = shared[0] if shared else item.nodeid.split("::")[0].removeprefix("tests/")
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 def _pg_url(dbname: str) -> str:
