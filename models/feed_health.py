@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from models.quarantine_status import QuarantineStatus
 from models.schema import Article, CrawlRun, FeedState, QuarantineItem, Source
 
 # The feed-state status of a feed no longer listed in the sources file (models.store).
@@ -28,10 +29,9 @@ FEED_RETIRED = "retired"
 
 # Statuses of a feed's last check that count as working (see models.store).
 FEED_OK = ("ok", "not_modified")
-# Quarantine-table status of a URL the crawler refused on purpose (robots.txt, off-site).
-REFUSED_STATUS = "refused"
-# Quarantine-table status of an item that failed the checks and waits for a replay.
-PENDING_STATUS = "pending"
+# Quarantine statuses feed health counts (one definition: models.quarantine_status).
+REFUSED_STATUS = QuarantineStatus.REFUSED
+PENDING_STATUS = QuarantineStatus.PENDING
 
 
 class WindowCounts(NamedTuple):
