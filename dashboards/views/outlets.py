@@ -57,7 +57,12 @@ def main() -> None:
         judged = judged.set_index("source_id")
         health["healthy"] = health["source_id"].map(judged["healthy"])
         health["problems"] = health["source_id"].map(
-            lambda sid: "; ".join(judged.loc[sid, "reasons"]) if sid in judged.index else ""
+            # problems, then warnings (a stale-but-reachable feed under the warning policy)
+            lambda sid: (
+                "; ".join([*judged.loc[sid, "reasons"], *judged.loc[sid, "warnings"]])
+                if sid in judged.index
+                else ""
+            )
         )
         # One quarantine rule with `narrmon health`: pending items / (pending + stored) in
         # its window (quality.health), as of now, not the chart's date range.
@@ -80,8 +85,9 @@ def main() -> None:
     )
     st.caption(
         "healthy, problems and quarantine share follow `narrmon health` exactly (last "
-        "successful crawl, failing feeds, yield against the source's own baseline, items "
-        "quarantined and still pending / (those + stored articles) over its window), as of "
+        "successful crawl, failing feeds, stale feeds, yield against the source's own "
+        "baseline, items quarantined and still pending / (those + stored articles) over its "
+        "window), as of "
         "now (UTC). Articles: stored articles for days in the date range."
     )
 

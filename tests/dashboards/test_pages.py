@@ -302,6 +302,30 @@ def test_freshness_banner_and_the_health_rule(seeded: Session, settings: Setting
     assert "no successful crawl yet" in health.loc["src-00", "problems"]
 
 
+def test_outlets_page_shows_a_stale_but_reachable_feed(seeded: Session) -> None:
+    """A feed that answers while the newest stored article is months old: the warning that
+    `narrmon health` prints is on the Outlets page too (quality.health, one rule)."""
+    from datetime import UTC, datetime
+
+    from models.schema import FeedState
+
+    now = datetime.now(UTC)
+    seeded.add(
+        FeedState(
+            feed_url="https://outlet01.example/rss.xml",
+            source_id="src-01",
+            last_status="ok",
+            last_checked_at=now,
+            last_ok_at=now,
+        )
+    )
+    seeded.commit()
+    at = open_app("views/outlets.py")
+    health = table_with(at, "problems").set_index("source_id")
+    assert "stale: https://outlet01.example/rss.xml answers" in health.loc["src-01", "problems"]
+    assert "stale:" not in health.loc["src-02", "problems"]
+
+
 def test_outlets_empty_database(settings: Settings) -> None:
     at = open_app("views/outlets.py")
     assert "No articles have been ingested yet" in at.info[0].value
