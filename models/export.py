@@ -15,9 +15,10 @@ from datetime import date, datetime, timedelta
 from pathlib import PurePath
 from typing import IO, Any, Literal
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
+from models.rollups import UNKNOWN_STANCE
 from models.schema import Article, NarrativeTag, Source
 
 ExportFormat = Literal["csv", "jsonl", "parquet"]
@@ -172,6 +173,9 @@ class ExportFilter:
     language: str | None = None
     media_types: Sequence[str] = field(default_factory=tuple)
     countries: Sequence[str] = field(default_factory=tuple)
+    # articles with a tag of one of these stances (among ``narratives`` when given);
+    # "unknown" selects tags stored without a stance (models.rollups.UNKNOWN_STANCE)
+    stances: Sequence[str] = field(default_factory=tuple)
 
 
 def _selection(flt: ExportFilter) -> Select[Any]:
@@ -211,15 +215,19 @@ def _selection(flt: ExportFilter) -> Select[Any]:
         stmt = stmt.where(Source.media_type.in_(list(flt.media_types)))
     if flt.countries:
         stmt = stmt.where(Source.country.in_(list(flt.countries)))
-    if flt.narratives:
-        stmt = stmt.where(
-            select(NarrativeTag.id)
-            .where(
-                NarrativeTag.article_id == Article.id,
-                NarrativeTag.narrative_id.in_(list(flt.narratives)),
+    if flt.narratives or flt.stances:
+        tag = select(NarrativeTag.id).where(NarrativeTag.article_id == Article.id)
+        if flt.narratives:
+            tag = tag.where(NarrativeTag.narrative_id.in_(list(flt.narratives)))
+        if flt.stances:
+            known = [s for s in flt.stances if s != UNKNOWN_STANCE]
+            unknown = UNKNOWN_STANCE in flt.stances
+            tag = tag.where(
+                or_(NarrativeTag.stance.in_(known), NarrativeTag.stance.is_(None))
+                if unknown
+                else NarrativeTag.stance.in_(known)
             )
-            .exists()
-        )
+        stmt = stmt.where(tag.exists())
     return stmt.order_by(Article.id)  # type: ignore[return-value]
 
 

@@ -38,6 +38,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, aliased
 
+from models.rollups import STANCES as STANCES
 from models.rollups import UNKNOWN_LANGUAGE, UNKNOWN_STANCE
 from models.schema import (
     Article,
@@ -73,8 +74,7 @@ DEFAULT_NARRATIVES: tuple[tuple[str, str, Side], ...] = (
 )
 SIDE_LABELS: dict[str, str] = {"kremlin": "Kremlin-side", "counter": "Counter-narrative"}
 
-# The stances the tagger assigns per narrative, and the bucket of tags stored without one.
-STANCES: tuple[str, ...] = ("promotes", "reports", "disputes", UNKNOWN_STANCE)
+# Labels of the stances (models.rollups.STANCES, re-exported here for the pages).
 STANCE_LABELS: dict[str, str] = {
     "promotes": "Promotes",
     "reports": "Reports",

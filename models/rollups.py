@@ -23,6 +23,8 @@ from models.schema import (
 UNKNOWN_LANGUAGE = "und"
 # Stance bucket for tags stored without a stance (taggers before stance detection).
 UNKNOWN_STANCE = "unknown"
+# Every stance bucket a tag counts in: the tagger's three, then the unknown one.
+STANCES: tuple[str, ...] = ("promotes", "reports", "disputes", UNKNOWN_STANCE)
 
 
 def rebuild_rollups(session: Session, day_from: date, day_to: date) -> int:

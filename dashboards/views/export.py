@@ -32,6 +32,7 @@ def export_filter(flt: queries.DashboardFilter, language: str | None) -> ExportF
         language=language,
         media_types=flt.media_types,
         countries=flt.countries,
+        stances=flt.stances,
     )
 
 
@@ -52,6 +53,8 @@ def cli_command(eflt: ExportFilter, fmt: str) -> str:
         args += ["--media-type", m]
     for c in eflt.countries:
         args += ["--country", c]
+    for s in eflt.stances:
+        args += ["--stance", s]
     return shlex.join(args)
 
 
@@ -109,8 +112,9 @@ def main() -> None:
     count = common.export_count(url, eflt)
     st.metric("Articles in the current filter", f"{count:,}")
     st.caption(
-        "Filters applied: date range, narratives, outlets, media type, country and language "
-        "from the sidebar (not stance: every tag of an exported article is written). Every "
+        "Filters applied: date range, narratives, stances, outlets, media type, country and "
+        "language from the sidebar (an article is exported when it carries a chosen narrative "
+        "with a chosen stance; all of its tags are written). Every "
         "field is described in the data dictionary that `narrmon export` writes beside its "
         "file; the article x narrative layout keeps untagged articles as one row with empty "
         "narrative fields, so denominators can be rebuilt."
@@ -123,7 +127,7 @@ def main() -> None:
         st.warning(
             f"{count:,} articles is more than the dashboard builds in memory "
             f"({DOWNLOAD_LIMIT:,}). Narrow the filter, or run the command above: it streams "
-            "any size to disk. (Media type and country filters are not CLI options yet.)"
+            "any size to disk."
         )
         return
     key = (url, eflt, fmt, layout)

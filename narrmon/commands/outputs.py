@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from crawlers.registry import MEDIA_TYPES
+from models.rollups import STANCES
 from narrmon.commands.common import PORT, fatal_errors, settings_of
 
 
@@ -47,6 +48,13 @@ from narrmon.commands.common import PORT, fatal_errors, settings_of
 @click.option(
     "--country", "countries", multiple=True, help="Only outlets of this ISO 3166-1 country."
 )
+@click.option(
+    "--stance",
+    "stances",
+    multiple=True,
+    type=click.Choice(STANCES),
+    help="Only articles with a tag of this stance (among --narrative ids when given).",
+)
 @click.pass_context
 @fatal_errors
 def export(
@@ -60,6 +68,7 @@ def export(
     language: str | None,
     media_types: tuple[str, ...],
     countries: tuple[str, ...],
+    stances: tuple[str, ...],
     force: bool,
 ) -> None:
     """Export articles with their narratives and provenance as CSV, JSONL or Parquet.
@@ -77,6 +86,7 @@ def export(
         language=language,
         media_types=media_types,
         countries=tuple(c.upper() for c in countries),
+        stances=stances,
     )
     summary = export_dataset(
         settings_of(ctx),

@@ -394,6 +394,33 @@ def test_export_command_line_carries_the_outlet_filters(seeded: Session) -> None
     assert {r["media_type"] for r in rows} <= {"commercial"}
 
 
+def test_stance_filter_narrows_the_export_and_its_command_line(seeded: Session) -> None:
+    """Only articles with a tag of the chosen stance; the shown command writes the same rows."""
+    import shlex
+
+    from click.testing import CliRunner
+
+    from narrmon.cli import main
+
+    at = open_app("views/export.py")
+    everything = int(at.metric[0].value.replace(",", ""))
+    at.multiselect(key="f_stances").set_value(["disputes"])
+    rerun(at)
+    count = int(at.metric[0].value.replace(",", ""))
+    assert 0 < count < everything
+    command = shlex.split(at.code[0].value)
+    assert command[command.index("--stance") + 1] == "disputes"
+    args = command[1:]  # after "narrmon"
+    args[args.index("-o") + 1] = "-"
+    args[args.index("--format") + 1] = "jsonl"
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert len(rows) == count
+    for row in rows:
+        assert "disputes" in {t["stance"] for t in row["narratives"]}, row["narratives"]
+
+
 # --------------------------------------------------------------------------- URL state
 
 
