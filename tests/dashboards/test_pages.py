@@ -369,13 +369,23 @@ def test_export_empty_database(settings: Settings) -> None:
     assert "No articles have been ingested yet" in at.info[0].value
 
 
-def test_export_command_line_carries_the_outlet_filters(seeded: Session) -> None:
-    """The command the Export page shows writes the same rows the page counts."""
-    import shlex
-
+def run_shown_command(command: list[str]) -> list[dict[str, Any]]:
+    """Run the Export page's `narrmon export` command to stdout as JSONL; its rows."""
     from click.testing import CliRunner
 
     from narrmon.cli import main
+
+    args = command[1:]  # after "narrmon"
+    args[args.index("-o") + 1] = "-"
+    args[args.index("--format") + 1] = "jsonl"
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+
+
+def test_export_command_line_carries_the_outlet_filters(seeded: Session) -> None:
+    """The command the Export page shows writes the same rows the page counts."""
+    import shlex
 
     at = open_app("views/export.py")
     at.multiselect(key="f_media").set_value(["commercial"])
@@ -384,12 +394,7 @@ def test_export_command_line_carries_the_outlet_filters(seeded: Session) -> None
     count = int(at.metric[0].value.replace(",", ""))
     command = shlex.split(at.code[0].value)
     assert "--media-type" in command and "--country" in command
-    args = command[1:]  # after "narrmon"
-    args[args.index("-o") + 1] = "-"
-    args[args.index("--format") + 1] = "jsonl"
-    result = CliRunner().invoke(main, args)
-    assert result.exit_code == 0, result.output
-    rows = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    rows = run_shown_command(command)
     assert len(rows) == count
     assert {r["media_type"] for r in rows} <= {"commercial"}
 
@@ -397,10 +402,6 @@ def test_export_command_line_carries_the_outlet_filters(seeded: Session) -> None
 def test_stance_filter_narrows_the_export_and_its_command_line(seeded: Session) -> None:
     """Only articles with a tag of the chosen stance; the shown command writes the same rows."""
     import shlex
-
-    from click.testing import CliRunner
-
-    from narrmon.cli import main
 
     at = open_app("views/export.py")
     everything = int(at.metric[0].value.replace(",", ""))
@@ -410,12 +411,7 @@ def test_stance_filter_narrows_the_export_and_its_command_line(seeded: Session) 
     assert 0 < count < everything
     command = shlex.split(at.code[0].value)
     assert command[command.index("--stance") + 1] == "disputes"
-    args = command[1:]  # after "narrmon"
-    args[args.index("-o") + 1] = "-"
-    args[args.index("--format") + 1] = "jsonl"
-    result = CliRunner().invoke(main, args)
-    assert result.exit_code == 0, result.output
-    rows = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    rows = run_shown_command(command)
     assert len(rows) == count
     for row in rows:
         assert "disputes" in {t["stance"] for t in row["narratives"]}, row["narratives"]
