@@ -31,7 +31,7 @@ from typing import cast
 
 from demo_outlets.generate import OUTLETS_DIR, SiteManifest, render_sources
 from demo_outlets.outlets import OFFSITE_ID, origin_token
-from demo_outlets.server import CONTENT_TYPES, _xml_type
+from demo_outlets.server import CONTENT_TYPES, xml_type
 
 NOT_FOUND = b"<!DOCTYPE html><html><body><h1>Not found</h1></body></html>"
 # Largest request head accepted (requests from the crawler are a few hundred bytes).
@@ -52,7 +52,7 @@ def render(data: bytes, origins: dict[str, str]) -> bytes:
 def _content_type(file: Path, charset: str) -> str:
     suffix = file.suffix
     if suffix == ".xml":
-        return f"{_xml_type(file.name)}; charset={charset}"
+        return f"{xml_type(file.name)}; charset={charset}"
     if suffix in (".txt", ".css"):
         return f"{CONTENT_TYPES[suffix]}; charset=utf-8"
     return f"{CONTENT_TYPES.get(suffix, 'application/octet-stream')}; charset={charset}"

@@ -54,7 +54,8 @@ class RequestRecord:
     at: float = field(default_factory=time.time)
 
 
-def _xml_type(name: str) -> str:
+def xml_type(name: str) -> str:
+    """The Content-Type a fixture outlet serves for the XML file ``name`` (feeds, sitemaps)."""
     if name.startswith("rss"):
         return "application/rss+xml"
     if name.startswith("atom"):
@@ -146,7 +147,7 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.group.render(file.read_bytes())
         suffix = file.suffix
         if suffix == ".xml":
-            ctype = f"{_xml_type(file.name)}; charset={self.charset}"
+            ctype = f"{xml_type(file.name)}; charset={self.charset}"
         elif suffix == ".txt" or suffix == ".css":
             ctype = f"{CONTENT_TYPES[suffix]}; charset=utf-8"
         else:

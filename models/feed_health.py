@@ -29,9 +29,6 @@ FEED_RETIRED = "retired"
 
 # Statuses of a feed's last check that count as working (see models.store).
 FEED_OK = ("ok", "not_modified")
-# Quarantine statuses feed health counts (one definition: models.quarantine_status).
-REFUSED_STATUS = QuarantineStatus.REFUSED
-PENDING_STATUS = QuarantineStatus.PENDING
 
 
 class WindowCounts(NamedTuple):
@@ -110,7 +107,7 @@ def window_counts(session: Session, since: datetime) -> dict[str, WindowCounts]:
         select(QuarantineItem.source_id, QuarantineItem.status, func.count())
         .where(
             QuarantineItem.created_at >= since,
-            QuarantineItem.status.in_((PENDING_STATUS, REFUSED_STATUS)),
+            QuarantineItem.status.in_((QuarantineStatus.PENDING, QuarantineStatus.REFUSED)),
         )
         .group_by(QuarantineItem.source_id, QuarantineItem.status)
     ):
@@ -123,9 +120,9 @@ def window_counts(session: Session, since: datetime) -> dict[str, WindowCounts]:
     )
     return {
         sid: WindowCounts(
-            by_status[sid].get(PENDING_STATUS, 0),
+            by_status[sid].get(QuarantineStatus.PENDING, 0),
             int(stored.get(sid, 0)),
-            by_status[sid].get(REFUSED_STATUS, 0),
+            by_status[sid].get(QuarantineStatus.REFUSED, 0),
         )
         for sid in set(by_status) | set(stored)
     }

@@ -27,7 +27,8 @@ from models.schema import Article
 from narrmon.bootstrap import read_sources
 from narrmon.database import open_initialised
 from narrmon.locks import load_lock
-from narrmon.maintenance.retag import RETAG_BATCH, RetagSummary, _id_batches
+from narrmon.maintenance.batches import id_batches
+from narrmon.maintenance.retag import RETAG_BATCH, RetagSummary
 from narrmon.pipeline.extract import make_pool, page_task, process_pages
 from narrmon.pipeline.gate import gate_outcomes
 from narrmon.pipeline.load import tag_jobs_of
@@ -140,7 +141,7 @@ def reextract_all(
     pool = make_pool(settings.workers)
     try:
         with load_lock(engine, settings.data_dir), factory() as reader:
-            for ids in _id_batches(reader, since, source_ids, batch_size):
+            for ids in id_batches(reader, since, source_ids, batch_size):
                 with factory.begin() as session:
                     _reextract_batch(session, ids, sources, pool, settings, summary)
                 if progress is not None:

@@ -25,7 +25,7 @@ from models.stories import StoryProbe, replace_story_keys, stored_copies
 from models.story_match import story_keys
 from narrmon.database import open_engine
 from narrmon.locks import load_lock
-from narrmon.maintenance.retag import _id_batches
+from narrmon.maintenance.batches import id_batches
 from narrmon.pipeline.articles import own_story
 from narrmon.pipeline.rollups import rebuild_dirty
 from narrmon.settings import Settings
@@ -147,10 +147,10 @@ def restory_all(
         with load_lock(engine, settings.data_dir), factory() as reader:
             if since is not None:  # keys of the window before --since, for matching
                 anchors_from = since - timedelta(days=window)
-                for ids in _id_batches(reader, anchors_from, (), batch_size):
+                for ids in id_batches(reader, anchors_from, (), batch_size):
                     with factory.begin() as session:
                         rekey_batch(session, ids, since)
-            for ids in _id_batches(reader, since, source_ids, batch_size):
+            for ids in id_batches(reader, since, source_ids, batch_size):
                 with factory.begin() as session:
                     restory_batch(session, ids, summary, window)
                 if progress is not None:

@@ -8,13 +8,11 @@ run again: every batch replaces what it wrote before.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
-from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from models import store
 from models.db import session_factory
@@ -22,6 +20,7 @@ from models.rollups import mark_dirty
 from models.schema import Article
 from narrmon.database import open_initialised
 from narrmon.locks import load_lock
+from narrmon.maintenance.batches import id_batches
 from narrmon.pipeline.rollups import rebuild_dirty
 from narrmon.pipeline.tag import TagJob, tag_jobs, tagger_version, taxonomy_version
 from narrmon.settings import Settings
@@ -44,45 +43,6 @@ class RetagSummary:
     tagger_version: str = ""
     days: set[date] = field(default_factory=set)
     rollup_rows: int = 0
-
-
-def _selection(
-    since: date | None, source_ids: Sequence[str], outdated_of: str | None = None
-) -> Select[Any]:
-    stmt = select(Article.id)
-    if outdated_of is not None:
-        stmt = stmt.where(
-            or_(Article.tagger_version.is_(None), Article.tagger_version != outdated_of)
-        )
-    if since is not None:
-        stmt = stmt.where(Article.day >= since)
-    if source_ids:
-        stmt = stmt.where(Article.source_id.in_(list(source_ids)))
-    return stmt
-
-
-def _id_batches(
-    session: Session,
-    since: date | None,
-    source_ids: Sequence[str],
-    size: int,
-    outdated_of: str | None = None,
-) -> Iterator[list[int]]:
-    """Article ids in ascending batches (keyset pagination: no OFFSET scans)."""
-    last = 0
-    while True:
-        ids = list(
-            session.scalars(
-                _selection(since, source_ids, outdated_of)
-                .where(Article.id > last)
-                .order_by(Article.id)
-                .limit(size)
-            )
-        )
-        if not ids:
-            return
-        yield ids
-        last = ids[-1]
 
 
 def retag_all(
@@ -114,7 +74,7 @@ def retag_all(
                     store.sync_narratives(session, tax[0], tax[1])
             with factory() as reader:
                 outdated_of = summary.tagger_version if outdated_only else None
-                for ids in _id_batches(reader, since, source_ids, batch_size, outdated_of):
+                for ids in id_batches(reader, since, source_ids, batch_size, outdated_of):
                     with factory.begin() as session:
                         rows = session.execute(
                             select(Article.id, Article.text, Article.language, Article.day).where(
