@@ -346,6 +346,12 @@ def test_analyst_tasks_in_a_real_browser(dashboard_server: str, browser: DevTool
     )
     lines = [c for c in str(citations).split("\n\n") if c.strip()]
     assert len(lines) >= 10 and all("(UTC). http" in c for c in lines)
+    # the cards stream in after the citations (one script run renders top to bottom)
+    _wait_until(
+        "ten promoting cards",
+        RENDER_S,
+        lambda: browser.evaluate("document.body.innerText").count("stance: promotes") >= 10,
+    )
     assert browser.evaluate("document.body.innerText").count("stance: promotes") >= 10
     assert "stance: disputes" not in browser.evaluate("document.body.innerText")
     # 5. Co-occurrence matrix and first movers on the same page.

@@ -10,7 +10,8 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from models import store
-from models.feed_health import REFUSED_STATUS, WindowCounts, window_counts
+from models.feed_health import WindowCounts, window_counts
+from models.quarantine_status import QuarantineStatus
 from models.records import ArticleRecord, QuarantineRecord, SourceRecord
 from models.schema import CrawlRun, FeedState, QuarantineItem
 from quality.health import feed_health, format_report, health_dicts, unhealthy
@@ -190,7 +191,7 @@ def test_window_counts_fetch_time_and_keep_refused_urls_apart(session: Session) 
             for i in range(20)
         ],
     )
-    session.execute(update(QuarantineItem).values(status=REFUSED_STATUS))
+    session.execute(update(QuarantineItem).values(status=QuarantineStatus.REFUSED))
     _run(session, "backlog", "r-1", now - timedelta(hours=2), "ok")
     session.commit()
     counts = window_counts(session, now - timedelta(days=7))["backlog"]
