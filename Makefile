@@ -38,11 +38,12 @@ lock: $(PY) ## re-pin every dependency from pyproject.toml into requirements.loc
 	$(PY) -m pip install --quiet uv==$(UV_VERSION)
 	$(UV) pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
 
-# pytest-xdist workers: one per core (2 here). A test file, or the files sharing a costly
-# session fixture (the crawled outlets, Airflow's metadata databases), runs on one worker
-# (xdist groups: tests/conftest.py); every worker has its own databases and temp dirs.
+# pytest-xdist workers: one per core (2 here). Each test file runs whole on one worker
+# (--dist loadfile: its module fixtures are built once, and tests that share fixed ports,
+# like the demo's runs on both backends, take turns); every worker has its own databases
+# and temp dirs.
 TEST_WORKERS ?= auto
-PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist loadgroup
+PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist loadfile
 # What `make test-fast` leaves out (marks registered in pyproject.toml, checked by tests/marks.py).
 FAST_MARKS := not (crawl or airflow or browser or bench or slow)
 

@@ -33,32 +33,6 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 _counter = itertools.count()
 
 
-# Session fixtures too costly to build on every xdist worker (a crawl of every fixture
-# outlet; `airflow db migrate`, ~20 s a backend): the tests that use one form a group that
-# `--dist loadgroup` runs on one worker. Cheap ones (migrated templates) are per worker.
-SHARED_SESSION_FIXTURES = {
-    "first_runs": "crawled-outlets",
-    "airflow_sqlite_template": "airflow-metadata",
-    "airflow_pg_template": "airflow-metadata",
-}
-
-
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """One xdist group per test file, or per costly session fixture its tests share.
-
-    A file's module-scoped fixtures (a tagger evaluation, served outlets) are then built
-    once, not once on every worker that runs one of its tests.
-    """
-    for item in items:
-        if item.get_closest_marker("xdist_group") is not None:
-            continue
-        fixtures = getattr(item, "fixturenames", ())
-        shared = sorted({g for f, g in SHARED_SESSION_FIXTURES.items() if f in fixtures})
-        group = shared[0] if shared else item.nodeid.split("::")[0].removeprefix("tests/")
-        item.add_marker(pytest.mark.xdist_group(group))
-
-
 def _pg_url(dbname: str) -> str:
     return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + dbname
 

@@ -61,8 +61,8 @@ def test_demo_sources_match_the_generated_outlets(tmp_path: Path) -> None:
     assert (end - start).days >= 365 and DEMO_ARTICLES_PER_OUTLET * len(sources) >= 600
 
 
-# The demo serves on fixed ports (DEMO_PORT+): its runs on both backends take turns.
-@pytest.mark.xdist_group("demo-ports")
+# The demo serves on fixed ports (DEMO_PORT+): its runs on both backends take turns, on the
+# one worker that `--dist loadfile` gives this file.
 def test_demo_uses_its_own_database_from_any_directory(settings: Settings, tmp_path: Path) -> None:
     """NARRMON_DATABASE_URL (here the test database) is never written by the demo."""
     elsewhere = tmp_path / "elsewhere"
