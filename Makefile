@@ -41,9 +41,10 @@ lock: $(PY) ## re-pin every dependency from pyproject.toml into requirements.loc
 # pytest-xdist workers: one per core (2 here). Each test file runs whole on one worker
 # (--dist loadfile: its module fixtures are built once, and tests that share fixed ports,
 # like the demo's runs on both backends, take turns); every worker has its own databases
-# and temp dirs.
+# and temp dirs. Files with long tests go out first (tests/conftest.py; xdist's own reorder,
+# by test count, would hand out the two-test soak last and leave one worker running alone).
 TEST_WORKERS ?= auto
-PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist loadfile
+PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 # What `make test-fast` leaves out (marks registered in pyproject.toml, checked by tests/marks.py).
 FAST_MARKS := not (crawl or airflow or browser or bench or slow)
 

@@ -33,6 +33,22 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 _counter = itertools.count()
 
 
+# Marks of the files that hold the suite's longest tests (multi-run soaks, Airflow runs, a
+# browser): with `--dist loadfile --no-loadscope-reorder` those files are handed out first,
+# so the two workers end together instead of one starting the 2-minute soak at the end.
+LONG_MARKS = ("slow", "airflow", "browser")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Files with long tests first (stable: the rest keep their collection order)."""
+    long_files = {
+        item.nodeid.split("::")[0]
+        for item in items
+        if any(item.get_closest_marker(m) is not None for m in LONG_MARKS)
+    }
+    items.sort(key=lambda item: item.nodeid.split("::")[0] not in long_files)
+
+
 def _pg_url(dbname: str) -> str:
     return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + dbname
 
