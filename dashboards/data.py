@@ -21,7 +21,7 @@ from dashboards.stats.trend import query_filter, trend_from_rows
 from models.dashboard import catalogue, compare, cooccurrence, detail, drivers, trends
 from models.dashboard.catalogue import FilterOptions, NarrativeInfo
 from models.dashboard.compare import CompareBy
-from models.dashboard.filters import DashboardFilter, Grain
+from models.dashboard.filters import DashboardFilter, Grain, outlet_ids
 from models.export_selection import ExportFilter, count_articles
 from models.feed_health import source_facts
 from models.schema import Source
@@ -127,13 +127,9 @@ def feed_health(session: Session, flt: DashboardFilter, now: datetime) -> pd.Dat
     until = flt.until or now.date()
     since = flt.since or until - timedelta(days=OUTLET_RANGE_DAYS)
     today = now.date()
-    outlets = select(Source.id, Source.media_type, Source.country)
-    if flt.sources:
-        outlets = outlets.where(Source.id.in_(flt.sources))
-    if flt.media_types:
-        outlets = outlets.where(Source.media_type.in_(flt.media_types))
-    if flt.countries:
-        outlets = outlets.where(Source.country.in_(flt.countries))
+    outlets = select(Source.id, Source.media_type, Source.country).where(
+        Source.id.in_(outlet_ids(flt))
+    )
     attrs = {r.id: r for r in session.execute(outlets)}
     if not attrs:
         return pd.DataFrame(columns=list(FEED_HEALTH_COLUMNS))

@@ -16,7 +16,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.dashboard.filters import DashboardFilter, tag_scope
+from models.dashboard.filters import (
+    DashboardFilter,
+    narrative_scope,
+    narrative_table,
+    tag_scope,
+    with_outlet_ids,
+)
 from models.schema import Article, NarrativeTag, Source
 
 # Cards per page: what an analyst reads before paging on.
@@ -45,9 +51,15 @@ CSV_COLUMNS = (
 
 
 def count_evidence(session: Session, narrative_id: str, flt: DashboardFilter) -> int:
-    """How many articles carry ``narrative_id`` under the filter (stance and outlet too)."""
-    stmt = select(func.count()).where(NarrativeTag.narrative_id == narrative_id)
-    return int(session.execute(tag_scope(stmt, NarrativeTag, flt)).scalar_one() or 0)
+    """How many articles carry ``narrative_id`` under the filter (stance and outlet too).
+
+    Summed from the narrative rollup (the stance split when stance narrows): the same
+    count as the tags' (a tag's day, outlet and language are its article's), without
+    walking a year of tags when a language or media type narrows.
+    """
+    table = narrative_table(flt)
+    stmt = select(func.sum(table.articles)).where(table.narrative_id == narrative_id)
+    return int(session.execute(narrative_scope(stmt, table, flt)).scalar_one() or 0)
 
 
 def evidence_page(
@@ -77,7 +89,10 @@ def evidence_page(
         .offset(max(page, 0) * page_size)
         .limit(page_size)
     )
-    tags = session.execute(tag_scope(stmt, NarrativeTag, flt)).all()
+    outlets = with_outlet_ids(session, flt)
+    if outlets is None:
+        return []
+    tags = session.execute(tag_scope(stmt, NarrativeTag, outlets)).all()
     if not tags:
         return []
     articles = {

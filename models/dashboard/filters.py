@@ -9,11 +9,12 @@ has ``day`` and ``source_id`` (its language is the article's).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Literal, TypeVarTuple
 
 from sqlalchemy import Select, false, or_, select
+from sqlalchemy.orm import Session
 
 from models.rollups import STANCES as STANCES
 from models.rollups import UNKNOWN_LANGUAGE, UNKNOWN_STANCE
@@ -105,3 +106,28 @@ def language_in(languages: Sequence[str]) -> Any:
     if UNKNOWN_LANGUAGE in languages:
         clauses.append(Article.language.is_(None))
     return or_(*clauses) if clauses else false()
+
+
+def outlet_ids(flt: DashboardFilter) -> Select[str]:
+    """The ids of the outlets the filter's outlet, media type and country fields select."""
+    outlets = select(Source.id)
+    if flt.sources:
+        outlets = outlets.where(Source.id.in_(flt.sources))
+    if flt.media_types:
+        outlets = outlets.where(Source.media_type.in_(flt.media_types))
+    if flt.countries:
+        outlets = outlets.where(Source.country.in_(flt.countries))
+    return outlets
+
+
+def with_outlet_ids(session: Session, flt: DashboardFilter) -> DashboardFilter | None:
+    """``flt`` with its media type and country narrowing replaced by the outlet ids they
+    select (None when no outlet matches).
+
+    For queries that walk the tags newest first: given a subquery, the planner cannot see
+    that it selects no outlet and walks every tag of the narrative looking for one.
+    """
+    if not (flt.media_types or flt.countries):
+        return flt
+    ids = tuple(session.scalars(outlet_ids(flt).order_by(Source.id)))
+    return replace(flt, sources=ids, media_types=(), countries=()) if ids else None

@@ -559,3 +559,15 @@ def test_one_spike_rule_marks_the_same_wave_at_every_grain(session: Session) -> 
     assert marks["week"] == [wave]
     assert marks["day"] == [wave + timedelta(days=2)]  # the busiest day of that week
     assert marks["month"] == [wave.replace(day=1)]
+
+
+def test_outlet_ids_stand_for_media_type_and_country(seeded: Session) -> None:
+    flt = DashboardFilter(media_types=("state-affiliated",))
+    resolved = filters.with_outlet_ids(seeded, flt)
+    assert resolved is not None and resolved.sources and not resolved.media_types
+    assert evidence.latest_articles(seeded, "encirclement", flt, limit=50) == (
+        evidence.latest_articles(seeded, "encirclement", resolved, limit=50)
+    )
+    nowhere = DashboardFilter(media_types=("state-affiliated",), countries=("XX",))
+    assert filters.with_outlet_ids(seeded, nowhere) is None
+    assert evidence.latest_articles(seeded, "encirclement", nowhere) == []
