@@ -3,7 +3,7 @@
 Run: ``streamlit run dashboards/app.py``. It reads NARRMON_DASHBOARD_DATABASE_URL, else
 NARRMON_DATABASE_URL, through a read-only engine. This script draws the shared filter
 sidebar and hands over to the selected page; every page is a thin view over
-models.queries.
+dashboards.data (models.dashboard SQL through the pure dashboards.stats).
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """What every page shares: the read-only database, cached queries, the filter sidebar.
 
-Pages stay thin: they call the cached wrappers below, which call models.queries.
+Pages stay thin: they call the cached wrappers below, which call dashboards.data (the
+ground's SQL through the pure statistics) and models.dashboard.
 Results are cached per (database URL, filter), so one analyst's clicks and many analysts
 looking at the same view hit the database once per CACHE_TTL_S.
 """
@@ -19,10 +20,14 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session
 
-from dashboards import url_state
-from models import compare as compare_mod
-from models import cooccurrence, evidence, now_vs_usual, queries
-from models.queries import DashboardFilter, FilterOptions, Grain
+from dashboards import data, url_state
+from dashboards.stats.trend import STANCE_LABELS
+from models.dashboard import catalogue, cooccurrence, detail, evidence, outlets
+from models.dashboard.catalogue import FilterOptions
+from models.dashboard.compare import CompareBy
+from models.dashboard.filters import GRAINS, STANCES, DashboardFilter, Grain
+from models.db import make_read_only_engine
+from models.export_selection import ExportFilter
 
 # Rollups change once per ingestion run (hourly by default); a minute keeps the view
 # fresh enough while absorbing bursts of reruns from widget clicks.
@@ -57,7 +62,7 @@ def redact(url: str) -> str:
 @st.cache_resource(show_spinner=False)
 def engine_for(url: str) -> Engine:
     """One read-only engine (and connection pool) per database URL for the server's life."""
-    return queries.make_read_only_engine(url)
+    return make_read_only_engine(url)
 
 
 def run_query(url: str, fn: Callable[[Session], T]) -> T:
@@ -70,9 +75,9 @@ def run_query(url: str, fn: Callable[[Session], T]) -> T:
 def database_state(url: str) -> str:
     """``ok``, ``no-schema`` (run narrmon init), ``empty`` or ``unreachable: why``."""
     try:
-        if not queries.schema_ready(engine_for(url)):
+        if not catalogue.schema_ready(engine_for(url)):
             return "no-schema"
-        return "ok" if run_query(url, queries.has_data) else "empty"
+        return "ok" if run_query(url, catalogue.has_data) else "empty"
     except OperationalError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         return f"unreachable: {reason}"
@@ -80,37 +85,35 @@ def database_state(url: str) -> str:
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def filter_options(url: str) -> FilterOptions:
-    """Cached :func:`models.queries.filter_options`."""
-    return run_query(url, queries.filter_options)
+    """Cached :func:`dashboards.data.filter_options`."""
+    return run_query(url, data.filter_options)
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def trend(url: str, flt: DashboardFilter, grain: Grain) -> pd.DataFrame:
-    """Cached :func:`models.queries.trend_frame`."""
-    return run_query(url, lambda s: queries.trend_frame(s, flt, grain))
+    """Cached :func:`dashboards.data.trend_frame`."""
+    return run_query(url, lambda s: data.trend_frame(s, flt, grain))
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def change_drivers(
     url: str, flt: DashboardFilter, period: date, grain: Grain, narrative_ids: tuple[str, ...]
 ) -> dict[str, str]:
-    """Cached :func:`models.now_vs_usual.change_drivers`."""
-    return run_query(
-        url, lambda s: now_vs_usual.change_drivers(s, flt, period, grain, narrative_ids)
-    )
+    """Cached :func:`dashboards.data.change_drivers`."""
+    return run_query(url, lambda s: data.change_drivers(s, flt, period, grain, narrative_ids))
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def compare(
-    url: str, narrative_id: str, flt: DashboardFilter, by: compare_mod.CompareBy, grain: Grain
+    url: str, narrative_id: str, flt: DashboardFilter, by: CompareBy, grain: Grain
 ) -> pd.DataFrame:
-    """Cached :func:`models.compare.compare_frame`."""
-    return run_query(url, lambda s: compare_mod.compare_frame(s, narrative_id, flt, by, grain))
+    """Cached :func:`dashboards.data.compare_frame`."""
+    return run_query(url, lambda s: data.compare_frame(s, narrative_id, flt, by, grain))
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def cooccurrence_matrix(url: str, flt: DashboardFilter) -> pd.DataFrame:
-    """Cached :func:`models.cooccurrence.cooccurrence_matrix`."""
+    """Cached :func:`models.dashboard.cooccurrence.cooccurrence_matrix`."""
     return run_query(url, lambda s: cooccurrence.cooccurrence_matrix(s, flt))
 
 
@@ -118,39 +121,39 @@ def cooccurrence_matrix(url: str, flt: DashboardFilter) -> pd.DataFrame:
 def first_movers(
     url: str, narrative_id: str, flt: DashboardFilter, since: date, until: date
 ) -> pd.DataFrame:
-    """Cached :func:`models.cooccurrence.first_movers`."""
+    """Cached :func:`models.dashboard.cooccurrence.first_movers`."""
     return run_query(url, lambda s: cooccurrence.first_movers(s, narrative_id, flt, since, until))
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def breakdown(
-    url: str, narrative_id: str, flt: DashboardFilter, by: queries.Dimension, grain: Grain
+    url: str, narrative_id: str, flt: DashboardFilter, by: detail.Dimension, grain: Grain
 ) -> pd.DataFrame:
-    """Cached :func:`models.queries.narrative_breakdown`."""
-    return run_query(url, lambda s: queries.narrative_breakdown(s, narrative_id, flt, by, grain))
+    """Cached :func:`dashboards.data.narrative_breakdown`."""
+    return run_query(url, lambda s: data.narrative_breakdown(s, narrative_id, flt, by, grain))
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def top_outlets(url: str, narrative_id: str, flt: DashboardFilter) -> pd.DataFrame:
-    """Cached :func:`models.queries.top_outlets`."""
-    return run_query(url, lambda s: queries.top_outlets(s, narrative_id, flt))
+    """Cached :func:`models.dashboard.detail.top_outlets`."""
+    return run_query(url, lambda s: detail.top_outlets(s, narrative_id, flt))
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def co_occurring(url: str, narrative_id: str, flt: DashboardFilter) -> pd.DataFrame:
-    """Cached :func:`models.queries.co_occurring`."""
-    return run_query(url, lambda s: queries.co_occurring(s, narrative_id, flt))
+    """Cached :func:`dashboards.data.co_occurring` (the pair rollup)."""
+    return run_query(url, lambda s: data.co_occurring(s, narrative_id, flt))
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def latest_articles(url: str, narrative_id: str, flt: DashboardFilter) -> list[dict[str, Any]]:
-    """Cached :func:`models.queries.latest_articles`."""
-    return run_query(url, lambda s: queries.latest_articles(s, narrative_id, flt))
+    """Cached :func:`models.dashboard.evidence.latest_articles`."""
+    return run_query(url, lambda s: evidence.latest_articles(s, narrative_id, flt))
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def evidence_count(url: str, narrative_id: str, flt: DashboardFilter) -> int:
-    """Cached :func:`models.evidence.count_evidence`."""
+    """Cached :func:`models.dashboard.evidence.count_evidence`."""
     return run_query(url, lambda s: evidence.count_evidence(s, narrative_id, flt))
 
 
@@ -158,20 +161,21 @@ def evidence_count(url: str, narrative_id: str, flt: DashboardFilter) -> int:
 def evidence_page(
     url: str, narrative_id: str, flt: DashboardFilter, page: int
 ) -> list[dict[str, Any]]:
-    """Cached :func:`models.evidence.evidence_page`."""
+    """Cached :func:`models.dashboard.evidence.evidence_page`."""
     return run_query(url, lambda s: evidence.evidence_page(s, narrative_id, flt, page))
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def outlet_daily(url: str, flt: DashboardFilter) -> pd.DataFrame:
-    """Cached :func:`models.queries.outlet_daily`."""
-    return run_query(url, lambda s: queries.outlet_daily(s, flt))
+    """Cached :func:`models.dashboard.outlets.outlet_daily`."""
+    return run_query(url, lambda s: outlets.outlet_daily(s, flt))
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def feed_health(url: str, flt: DashboardFilter) -> pd.DataFrame:
-    """Cached :func:`models.queries.feed_health` (as of now, UTC)."""
-    return run_query(url, lambda s: queries.feed_health(s, flt, datetime.now(UTC)))
+    """Cached :func:`dashboards.data.feed_health`: every column by the one feed-health
+    rule of `narrmon health` (as of now, UTC)."""
+    return run_query(url, lambda s: data.feed_health(s, flt, datetime.now(UTC)))
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
@@ -221,9 +225,9 @@ def tagger_note(url: str) -> None:
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
-def export_count(url: str, eflt: Any) -> int:
-    """Cached :func:`models.queries.count_articles` for a models.export.ExportFilter."""
-    return run_query(url, lambda s: queries.count_articles(s, eflt))
+def export_count(url: str, eflt: ExportFilter) -> int:
+    """Cached :func:`models.export_selection.count_articles`."""
+    return run_query(url, lambda s: data.export_count(s, eflt))
 
 
 # --------------------------------------------------------------------------- filters
@@ -325,11 +329,11 @@ def filter_sidebar(options: FilterOptions) -> None:
         key="f_narratives",
         placeholder="All narratives",
     )
-    _keep_known("f_stances", list(queries.STANCES))
+    _keep_known("f_stances", list(STANCES))
     side.multiselect(
         "Stance",
-        list(queries.STANCES),
-        format_func=lambda s: queries.STANCE_LABELS.get(s, s),
+        list(STANCES),
+        format_func=lambda s: STANCE_LABELS.get(s, s),
         key="f_stances",
         placeholder="All stances",
         help="Count only tags whose article promotes, reports or disputes the narrative. "
@@ -374,12 +378,10 @@ def grain_radio(where: Any, key: str) -> Grain:
     """The page's period widget, seeded from and saved to the period every page shares
     (so switching pages keeps it, and the link carries it as ``grain``)."""
     state = st.session_state
-    choice("grain", list(queries.GRAINS), "week")  # weeks: nine daily lines are hard to read
-    if state.get(key) not in queries.GRAINS:
+    choice("grain", list(GRAINS), "week")  # weeks: nine daily lines are hard to read
+    if state.get(key) not in GRAINS:
         state[key] = state["grain"]
-    grain: Grain = where.radio(
-        "Period", queries.GRAINS, horizontal=True, key=key, format_func=str.title
-    )
+    grain: Grain = where.radio("Period", GRAINS, horizontal=True, key=key, format_func=str.title)
     state["grain"] = grain
     return grain
 

@@ -9,17 +9,17 @@ from __future__ import annotations
 import csv
 import json
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import PurePath
 from typing import IO, Any, Literal
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.rollups import UNKNOWN_STANCE
-from models.schema import Article, NarrativeTag, Source
+from models.export_selection import ExportFilter as ExportFilter
+from models.export_selection import selection
+from models.schema import NarrativeTag
 
 ExportFormat = Literal["csv", "jsonl", "parquet"]
 FORMATS: tuple[ExportFormat, ...] = ("csv", "jsonl", "parquet")
@@ -162,75 +162,6 @@ def data_dictionary() -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True)
-class ExportFilter:
-    """Which articles to export; every field narrows the selection, empty means all."""
-
-    since: date | None = None
-    until: date | None = None
-    narratives: Sequence[str] = field(default_factory=tuple)
-    sources: Sequence[str] = field(default_factory=tuple)
-    language: str | None = None
-    media_types: Sequence[str] = field(default_factory=tuple)
-    countries: Sequence[str] = field(default_factory=tuple)
-    # articles with a tag of one of these stances (among ``narratives`` when given);
-    # "unknown" selects tags stored without a stance (models.rollups.UNKNOWN_STANCE)
-    stances: Sequence[str] = field(default_factory=tuple)
-
-
-def _selection(flt: ExportFilter) -> Select[Any]:
-    stmt = select(
-        Article.id,
-        Article.url,
-        Article.source_id,
-        Source.name.label("outlet"),
-        Source.media_type,
-        Source.country,
-        Article.language,
-        Article.title,
-        Article.author,
-        Article.published_at,
-        Article.fetched_at,
-        Article.word_count,
-        Article.story_id,
-        Article.text,
-        Article.extractor_version,
-        Article.taxonomy_version,
-        Article.tagger_version,
-        Article.page_url,
-        Article.content_hash,
-        Article.crawl_run_id,
-        Article.warc_path,
-        Article.warc_record_id,
-    ).join(Source, Source.id == Article.source_id)
-    if flt.since is not None:
-        stmt = stmt.where(Article.day >= flt.since)
-    if flt.until is not None:
-        stmt = stmt.where(Article.day <= flt.until)
-    if flt.sources:
-        stmt = stmt.where(Article.source_id.in_(list(flt.sources)))
-    if flt.language:
-        stmt = stmt.where(Article.language == flt.language)
-    if flt.media_types:
-        stmt = stmt.where(Source.media_type.in_(list(flt.media_types)))
-    if flt.countries:
-        stmt = stmt.where(Source.country.in_(list(flt.countries)))
-    if flt.narratives or flt.stances:
-        tag = select(NarrativeTag.id).where(NarrativeTag.article_id == Article.id)
-        if flt.narratives:
-            tag = tag.where(NarrativeTag.narrative_id.in_(list(flt.narratives)))
-        if flt.stances:
-            known = [s for s in flt.stances if s != UNKNOWN_STANCE]
-            unknown = UNKNOWN_STANCE in flt.stances
-            tag = tag.where(
-                or_(NarrativeTag.stance.in_(known), NarrativeTag.stance.is_(None))
-                if unknown
-                else NarrativeTag.stance.in_(known)
-            )
-        stmt = stmt.where(tag.exists())
-    return stmt.order_by(Article.id)  # type: ignore[return-value]
-
-
 def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
@@ -251,7 +182,7 @@ def iter_export_batches(
 
     Plain column rows, no ORM objects: nothing accumulates in the session's identity map.
     """
-    stmt = _selection(flt or ExportFilter()).execution_options(yield_per=batch_size)
+    stmt = selection(flt or ExportFilter()).execution_options(yield_per=batch_size)
     for partition in session.execute(stmt).partitions(batch_size):
         ids = [row.id for row in partition]
         tags: dict[int, list[Any]] = defaultdict(list)

@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -100,6 +101,14 @@ class Article(Base):
         Index("ix_articles_simband2", "sim_band2"),
         Index("ix_articles_simband3", "sim_band3"),
         Index("ix_articles_tagger_version", "tagger_version"),
+        # Feed health (models.feed_health): the window's articles by fetch time, and each
+        # source's newest article (published, else fetched) as one index step per source.
+        Index("ix_articles_fetched_at", "fetched_at"),
+        Index(
+            "ix_articles_source_newest",
+            "source_id",
+            text("coalesce(published_at, fetched_at)"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

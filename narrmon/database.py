@@ -73,7 +73,7 @@ def open_initialised(url: str, *, read_only: bool = False) -> Engine:
     if path is not None and not path.is_file():
         raise NarrmonError(f"no narrmon database at {path}: run `narrmon init` first")
     if read_only:
-        from models.queries import make_read_only_engine
+        from models.db import make_read_only_engine
 
         if path is not None and not _writable(path):
             # A read-only copy: SQLite cannot set up its WAL shared memory beside it, so

@@ -13,7 +13,7 @@ import streamlit as st
 
 from crawlers.archive import read_record
 from dashboards import common
-from models import evidence
+from models.dashboard import evidence
 
 # Characters of the archived body shown: a long article's HTML fits, a pathological page
 # cannot flood the browser.

@@ -11,7 +11,7 @@ import streamlit as st
 from sqlalchemy.orm import Session
 
 from dashboards import common
-from models import queries
+from models.dashboard.filters import DashboardFilter
 from models.export import FORMATS, ExportFilter, ExportFormat, write_export
 from models.export_tags import write_tag_export
 
@@ -22,7 +22,7 @@ DOWNLOAD_LIMIT = 20_000
 MIME = {"csv": "text/csv", "jsonl": "application/x-ndjson", "parquet": "application/octet-stream"}
 
 
-def export_filter(flt: queries.DashboardFilter, language: str | None) -> ExportFilter:
+def export_filter(flt: DashboardFilter, language: str | None) -> ExportFilter:
     """The dashboard filter as the export's filter (the export takes one language)."""
     return ExportFilter(
         since=flt.since,

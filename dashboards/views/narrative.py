@@ -10,9 +10,14 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboards import common, palette, safe
-from models import evidence, queries
+from dashboards.stats.periods import next_period
+from dashboards.stats.trend import SIDE_LABELS, STANCE_LABELS
+from models.dashboard import evidence
+from models.dashboard.catalogue import FilterOptions
+from models.dashboard.detail import Dimension
+from models.dashboard.filters import STANCES, DashboardFilter, Grain
 
-DIMENSIONS: dict[str, queries.Dimension] = {
+DIMENSIONS: dict[str, Dimension] = {
     "Outlet": "source",
     "Media type": "media_type",
     "Language": "language",
@@ -41,8 +46,7 @@ def main() -> None:
         key="detail_narrative",
     )
     st.caption(
-        f"{queries.SIDE_LABELS.get(sides.get(narrative_id, ''), 'Unknown side')} narrative "
-        f"`{narrative_id}`"
+        f"{SIDE_LABELS.get(sides.get(narrative_id, ''), 'Unknown side')} narrative `{narrative_id}`"
     )
     if definitions.get(narrative_id):
         st.markdown(f"**What is counted:** {safe.md_text(definitions[narrative_id])}")
@@ -67,7 +71,7 @@ def main() -> None:
         y="articles",
         color=by,
         color_discrete_map=colours,
-        category_orders={"stance": list(queries.STANCES)} if by == "stance" else None,
+        category_orders={"stance": list(STANCES)} if by == "stance" else None,
         labels={"period": f"period start ({grain}, UTC)", "articles": "articles", by: dim_label},
     )
     fig.update_layout(height=420, margin={"t": 10}, bargap=0.1)
@@ -91,10 +95,7 @@ def main() -> None:
     )
     right.subheader("Co-occurring narratives")
     co = common.co_occurring(url, narrative_id, flt)
-    right.caption(
-        f"In the newest {co.attrs.get('base', 0):,} articles carrying it "
-        f"(at most {queries.CO_OCCURRENCE_SAMPLE:,})."
-    )
+    right.caption(f"Of the {co.attrs.get('base', 0):,} articles carrying it, whatever the stance.")
     right.dataframe(
         co.drop(columns=["narrative_id"]),
         hide_index=True,
@@ -114,7 +115,7 @@ def main() -> None:
     evidence_workbench(url, narrative_id, flt, options)
 
 
-def matrix_section(url: str, flt: queries.DashboardFilter, labels: dict[str, str]) -> None:
+def matrix_section(url: str, flt: DashboardFilter, labels: dict[str, str]) -> None:
     """The narrative x narrative co-occurrence matrix as a heatmap."""
     st.subheader("Co-occurrence matrix")
     matrix = common.cooccurrence_matrix(url, flt)
@@ -150,9 +151,7 @@ def matrix_section(url: str, flt: queries.DashboardFilter, labels: dict[str, str
     )
 
 
-def first_movers_section(
-    url: str, narrative_id: str, flt: queries.DashboardFilter, grain: queries.Grain
-) -> None:
+def first_movers_section(url: str, narrative_id: str, flt: DashboardFilter, grain: Grain) -> None:
     """Per wave (a spike, or the latest period), which outlet carried it first."""
     st.subheader("First movers")
     trend = common.trend(url, replace(flt, narratives=(narrative_id,)), grain)
@@ -170,7 +169,7 @@ def first_movers_section(
         format_func=lambda p: f"{grain} of {p:%d %b %Y}" + (" (spike)" if p in spikes else ""),
         key="mover_wave",
     )
-    end = queries.next_period(wave, grain) - timedelta(days=1)
+    end = next_period(wave, grain) - timedelta(days=1)
     movers = common.first_movers(url, narrative_id, flt, wave, end)
     st.dataframe(
         movers,
@@ -191,19 +190,19 @@ def first_movers_section(
 
 
 def evidence_workbench(
-    url: str, narrative_id: str, flt: queries.DashboardFilter, options: queries.FilterOptions
+    url: str, narrative_id: str, flt: DashboardFilter, options: FilterOptions
 ) -> None:
     """Evidence cards filtered by stance and outlet, paged with counts, with citations."""
     st.subheader("Evidence")
     names = {s.id: s.name for s in options.sources if not flt.sources or s.id in flt.sources}
     left, right = st.columns(2)
-    for key, allowed in (("cards_stance", list(queries.STANCES)), ("cards_outlet", list(names))):
+    for key, allowed in (("cards_stance", list(STANCES)), ("cards_outlet", list(names))):
         if key in st.session_state:
             st.session_state[key] = [v for v in st.session_state[key] if v in allowed]
     stances = left.multiselect(
         "Stance of the cards",
-        list(queries.STANCES),
-        format_func=lambda s: queries.STANCE_LABELS.get(s, s),
+        list(STANCES),
+        format_func=lambda s: STANCE_LABELS.get(s, s),
         key="cards_stance",
         placeholder="Stances of the sidebar filter",
     )

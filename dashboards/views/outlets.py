@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shlex
 
-import pandas as pd
 import plotly.express as px
 import streamlit as st
 
@@ -52,21 +51,6 @@ def main() -> None:
     if health.empty:
         st.info("No outlets match the current filters.")
         return
-    judged = pd.DataFrame(common.source_health(url))
-    if not judged.empty:
-        judged = judged.set_index("source_id")
-        health["healthy"] = health["source_id"].map(judged["healthy"])
-        health["problems"] = health["source_id"].map(
-            # problems, then warnings (a stale-but-reachable feed under the warning policy)
-            lambda sid: (
-                "; ".join([*judged.loc[sid, "reasons"], *judged.loc[sid, "warnings"]])
-                if sid in judged.index
-                else ""
-            )
-        )
-        # One quarantine rule with `narrmon health`: pending items / (pending + stored) in
-        # its window (quality.health), as of now, not the chart's date range.
-        health["quarantine_share"] = health["source_id"].map(judged["quarantine_share"])
     st.dataframe(
         health.drop(columns=["quarantined"], errors="ignore"),
         hide_index=True,
@@ -84,11 +68,10 @@ def main() -> None:
         key="feed_health",
     )
     st.caption(
-        "healthy, problems and quarantine share follow `narrmon health` exactly (last "
-        "successful crawl, failing feeds, stale feeds, yield against the source's own "
-        "baseline, items quarantined and still pending / (those + stored articles) over its "
-        "window), as of "
-        "now (UTC). Articles: stored articles for days in the date range."
+        "Every column follows `narrmon health` exactly (last successful crawl, failing "
+        "feeds, stale feeds, yield against the source's own baseline, items quarantined and "
+        "still pending / (those + stored articles) over its window), as of now (UTC). "
+        "Articles: stored articles for days in the date range."
     )
 
 

@@ -9,7 +9,18 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from dashboards import common, palette, safe
-from models import chart_data, compare, now_vs_usual, queries
+from dashboards.stats import now_vs_usual
+from dashboards.stats.spikes import BASELINE_WINDOW, SPIKE_MIN_ARTICLES, SPIKE_MIN_RATIO, SPIKE_Z
+from dashboards.stats.trend import (
+    SIDE_LABELS,
+    STANCE_LABELS,
+    copies_vs_stories,
+    side_frame,
+    stance_split,
+)
+from models import chart_data
+from models.dashboard import compare
+from models.dashboard.filters import STANCES, DashboardFilter, Grain
 
 MEASURES = {
     "share": "Share of all monitored articles",
@@ -137,13 +148,13 @@ def side_chart(sides: pd.DataFrame, measure: str, grain: str) -> go.Figure:
 def stance_chart(split: pd.DataFrame) -> go.Figure:
     """Per narrative, a 100 % bar of promotes / reports / disputes."""
     fig = px.bar(
-        split.assign(stance_label=split["stance"].map(queries.STANCE_LABELS)),
+        split.assign(stance_label=split["stance"].map(STANCE_LABELS)),
         y="label",
         x="share",
         color="stance_label",
         orientation="h",
-        color_discrete_map={queries.STANCE_LABELS[s]: c for s, c in palette.STANCE_COLOURS.items()},
-        category_orders={"stance_label": [queries.STANCE_LABELS[s] for s in queries.STANCES]},
+        color_discrete_map={STANCE_LABELS[s]: c for s, c in palette.STANCE_COLOURS.items()},
+        category_orders={"stance_label": [STANCE_LABELS[s] for s in STANCES]},
         custom_data=["articles"],
         labels={"label": "", "share": "share of the narrative's articles", "stance_label": ""},
     )
@@ -158,9 +169,7 @@ def stance_chart(split: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def now_table(
-    url: str, frame: pd.DataFrame, flt: queries.DashboardFilter, grain: queries.Grain
-) -> None:
+def now_table(url: str, frame: pd.DataFrame, flt: DashboardFilter, grain: Grain) -> None:
     """The now-vs-usual table: latest complete period, its band, change and drivers."""
     now = now_vs_usual.now_vs_usual(frame)
     if now.empty:
@@ -210,7 +219,7 @@ def now_table(
         },
         key="now_table",
     )
-    window = queries.BASELINE_WINDOW[grain]
+    window = BASELINE_WINDOW[grain]
     st.caption(
         f"Latest complete {grain}: {period:%d %b %Y} (UTC). Usual = mean share over the "
         f"previous {window} {grain}s, read from before the date filter when needed; band = "
@@ -245,7 +254,7 @@ def csv_button(table: pd.DataFrame, name: str, key: str) -> None:
     )
 
 
-def compare_section(url: str, flt: queries.DashboardFilter, grain: queries.Grain) -> None:
+def compare_section(url: str, flt: DashboardFilter, grain: Grain) -> None:
     """One chart, one axis: a narrative's share of each group's own volume."""
     options = common.filter_options(url)
     labels = {n.id: n.label for n in options.narratives}
@@ -352,7 +361,7 @@ def main() -> None:
         "trend_csv",
     )
     stance_note = (
-        f" Stances counted: {', '.join(queries.STANCE_LABELS[s] for s in flt.stances)}."
+        f" Stances counted: {', '.join(STANCE_LABELS[s] for s in flt.stances)}."
         if flt.stances
         else " All stances counted (promotes, reports and disputes)."
     )
@@ -360,9 +369,9 @@ def main() -> None:
         "Share = the narrative's articles / all monitored articles in the same period and "
         "filter, so a busy news week does not look like a surge; it lies between 0 and 100 %. "
         "Black diamonds: spikes, judged on weeks at every grain so day, week and month "
-        f"mark the same waves: a week's share more than {queries.SPIKE_Z:g} standard "
-        f"deviations and {queries.SPIKE_MIN_RATIO:g}x above its mean over the previous "
-        f"{queries.BASELINE_WINDOW['week']} weeks, with at least {queries.SPIKE_MIN_ARTICLES} "
+        f"mark the same waves: a week's share more than {SPIKE_Z:g} standard "
+        f"deviations and {SPIKE_MIN_RATIO:g}x above its mean over the previous "
+        f"{BASELINE_WINDOW['week']} weeks, with at least {SPIKE_MIN_ARTICLES} "
         "articles; at day grain the busiest day of a spiking week is marked, at month grain "
         "the month it starts in. Dates are UTC." + stance_note
     )
@@ -373,7 +382,7 @@ def main() -> None:
             st.markdown(
                 "\n".join(
                     f"- **{safe.md_text(n.label)}** "
-                    f"({queries.SIDE_LABELS.get(n.side, n.side)}): {safe.md_text(n.definition)}"
+                    f"({SIDE_LABELS.get(n.side, n.side)}): {safe.md_text(n.definition)}"
                     for n in definitions
                 )
             )
@@ -390,7 +399,7 @@ def main() -> None:
     compare_section(url, flt, grain)
 
     st.subheader("Stance: promoting, reporting or disputing")
-    split = queries.stance_split(frame)
+    split = stance_split(frame)
     st.plotly_chart(stance_chart(split), key="stance_chart")
     csv_button(
         chart_data.chart_table(
@@ -407,7 +416,7 @@ def main() -> None:
     )
 
     st.subheader("Kremlin-side vs counter-narratives (what articles advance)")
-    sides = queries.side_frame(frame)
+    sides = side_frame(frame)
     side_measure = "share" if measure == "share" else "articles"
     st.plotly_chart(side_chart(sides, side_measure, grain), key="side_chart")
     csv_button(
@@ -426,7 +435,7 @@ def main() -> None:
     )
 
     st.subheader("Unique stories vs all copies")
-    copies = queries.copies_vs_stories(frame)
+    copies = copies_vs_stories(frame)
     bars = copies.melt(
         id_vars=["label"], value_vars=["articles", "unique_stories"], var_name="count"
     ).replace({"articles": "all copies", "unique_stories": "unique stories (per outlet-day)"})

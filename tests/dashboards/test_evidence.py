@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 
 from crawlers.archive import WarcArchive
 from dashboards import safe
-from models import evidence, store
-from models.queries import DashboardFilter
+from models import store
+from models.dashboard import evidence
+from models.dashboard.filters import DashboardFilter
 from models.records import ArticleRecord, TagRecord
 from models.rollups import rebuild_rollups
 from narrmon.settings import Settings

@@ -1,30 +1,19 @@
-"""Now vs usual: each narrative's latest complete period against its own baseline.
-
-Read from a :func:`models.queries.trend_frame` (which already carries the rolling baseline,
-read from before the visible range when needed) plus one rollup query for the outlets
-that drove the change.
+"""Now vs usual: each narrative's latest complete period against its own baseline, and the
+outlets that drove the change. Pure functions over the trend frame
+(``dashboards.stats.trend``, which already carries the rolling baseline, read from before
+the visible range when needed) and over ``models.dashboard.drivers`` rows.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session
 
-from models.queries import (
-    BASELINE_WINDOW,
-    DashboardFilter,
-    Grain,
-    _narrative_scope,
-    _narrative_table,
-    next_period,
-    period_starts,
-)
-from models.schema import Source
+from dashboards.stats.periods import next_period, period_starts
+from dashboards.stats.spikes import BASELINE_WINDOW
+from models.dashboard.filters import Grain
 
 # The usual band: baseline mean +- BAND_SD standard deviations of the previous periods
 # (two sd hold ~95 % of a stable Gaussian series, so leaving it is worth a look).
@@ -86,45 +75,30 @@ def now_vs_usual(trend: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values("change", ascending=False, na_position="last")
 
 
-def change_drivers(
-    session: Session,
-    flt: DashboardFilter,
-    period: date,
-    grain: Grain,
-    narrative_ids: tuple[str, ...],
-    limit: int = DRIVERS,
-) -> dict[str, str]:
-    """Per narrative, the outlets whose articles rose most in ``period`` over their usual.
+def driver_window(period: date, grain: Grain) -> tuple[date, date]:
+    """The first day of the BASELINE_WINDOW periods before ``period`` and the last day of
+    ``period``: the span the change drivers are counted over."""
+    first = period
+    for _ in range(BASELINE_WINDOW[grain]):
+        first = period_starts(first - timedelta(days=1), first, grain)[0]
+    return first, next_period(period, grain) - timedelta(days=1)
 
-    An outlet's usual is its mean articles per period over the BASELINE_WINDOW periods
-    before ``period`` (under the same filter). Returns ``{narrative_id: "Outlet A +12,
-    Outlet B +5"}``; a narrative with no rising outlet maps to "".
+
+def rank_drivers(
+    rise: pd.DataFrame, narrative_ids: tuple[str, ...], grain: Grain, limit: int = DRIVERS
+) -> dict[str, str]:
+    """Per narrative, the outlets whose articles rose most in the period over their usual.
+
+    ``rise`` holds ``narrative_id, outlet, current, before`` (articles in the period and
+    in the BASELINE_WINDOW periods before it); an outlet's usual is ``before`` / the
+    window. Returns ``{narrative_id: "Outlet A +12, Outlet B +5"}``; a narrative with no
+    rising outlet maps to "".
     """
     window = BASELINE_WINDOW[grain]
-    starts = [period]
-    for _ in range(window):
-        starts.insert(0, period_starts(starts[0] - timedelta(days=1), starts[0], grain)[0])
-    end = next_period(period, grain) - timedelta(days=1)
-    table = _narrative_table(flt)
-    stmt = (
-        select(
-            table.narrative_id,
-            Source.name,
-            func.sum(case((table.day >= period, table.articles), else_=0)),
-            func.sum(case((table.day < period, table.articles), else_=0)),
-        )
-        .join(Source, Source.id == table.source_id)
-        .where(table.narrative_id.in_(narrative_ids))
-        .group_by(table.narrative_id, Source.name)
-    )
-    rows = session.execute(_narrative_scope(stmt, table, replace(flt, since=starts[0], until=end)))
-    rise = pd.DataFrame(
-        [tuple(r) for r in rows], columns=["narrative_id", "outlet", "current", "before"]
-    )
     out = {n: "" for n in narrative_ids}
     if rise.empty:
         return out
-    rise["rise"] = rise["current"] - rise["before"] / window
+    rise = rise.assign(rise=rise["current"] - rise["before"] / window)
     for narrative_id, group in rise.groupby("narrative_id"):
         top = group[group["rise"] > 0].nlargest(limit, "rise")
         out[str(narrative_id)] = ", ".join(

@@ -1,4 +1,5 @@
-"""The co-occurrence matrix and the first movers of a wave.
+"""The co-occurrence matrix, one narrative's co-occurring narratives and the first movers
+of a wave.
 
 The matrix reads ``daily_cooccurrence`` (pairs of narratives in one article, per day x
 outlet x language) and ``daily_rollups`` for each narrative's own count: two aggregates,
@@ -8,19 +9,22 @@ counted per article, whatever the stance of each tag).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
-from models.queries import DashboardFilter, _language_in, _scope, _tag_scope
+from models.dashboard.filters import DashboardFilter, language_in, scope, tag_scope
 from models.schema import Article, DailyCooccurrence, DailyRollup, NarrativeTag, Source
 
 MATRIX_COLUMNS = ("narrative_a", "narrative_b", "both", "articles_a", "share")
 MOVER_COLUMNS = ("outlet", "first_seen", "lag_hours", "articles")
+# Rows in the detail page's co-occurring list: what fits beside the top outlets.
+CO_OCCURRING_LIMIT = 15
 
 
 def cooccurrence_matrix(session: Session, flt: DashboardFilter) -> pd.DataFrame:
@@ -31,7 +35,7 @@ def cooccurrence_matrix(session: Session, flt: DashboardFilter) -> pd.DataFrame:
     narrative's own count with share 1. Columns MATRIX_COLUMNS.
     """
     no_stance = replace(flt, stances=())
-    pairs = _scope(
+    pairs = scope(
         select(
             DailyCooccurrence.narrative_a,
             DailyCooccurrence.narrative_b,
@@ -40,7 +44,7 @@ def cooccurrence_matrix(session: Session, flt: DashboardFilter) -> pd.DataFrame:
         DailyCooccurrence,
         no_stance,
     )
-    own = _scope(
+    own = scope(
         select(DailyRollup.narrative_id, func.sum(DailyRollup.articles)).group_by(
             DailyRollup.narrative_id
         ),
@@ -62,6 +66,50 @@ def cooccurrence_matrix(session: Session, flt: DashboardFilter) -> pd.DataFrame:
     return frame[list(MATRIX_COLUMNS)]
 
 
+def co_occurring(
+    session: Session,
+    narrative_id: str,
+    flt: DashboardFilter,
+    labels: Mapping[str, str] | None = None,
+    limit: int = CO_OCCURRING_LIMIT,
+) -> pd.DataFrame:
+    """Narratives that appear in the same articles as ``narrative_id``, most frequent first.
+
+    Read from the pair rollup (``daily_cooccurrence``) and the narrative's own count
+    (``daily_rollups``) under the filter's dates, outlets and languages; like the matrix,
+    the stance filter does not apply. Columns ``narrative_id, label, articles, share``:
+    ``share`` is the fraction of the narrative's articles that also carry the other
+    (``labels`` maps ids to labels). ``attrs["base"]`` is the narrative's article count.
+    """
+    no_stance = replace(flt, stances=())
+    pair = DailyCooccurrence
+    other = case((pair.narrative_a == narrative_id, pair.narrative_b), else_=pair.narrative_a)
+    both = func.sum(pair.articles)
+    rows = session.execute(
+        scope(
+            select(other.label("other"), both)
+            .where(or_(pair.narrative_a == narrative_id, pair.narrative_b == narrative_id))
+            .group_by(other),
+            pair,
+            no_stance,
+        )
+        .order_by(both.desc(), other)
+        .limit(limit)
+    ).all()
+    own = scope(
+        select(func.sum(DailyRollup.articles)).where(DailyRollup.narrative_id == narrative_id),
+        DailyRollup,
+        no_stance,
+    )
+    total = int(session.execute(own).scalar_one() or 0)
+    names = labels or {}
+    frame = pd.DataFrame([(r[0], int(r[1])) for r in rows], columns=["narrative_id", "articles"])
+    frame.insert(1, "label", [names.get(i, i) for i in frame["narrative_id"]])
+    frame["share"] = frame["articles"] / total if total else 0.0
+    frame.attrs["base"] = total
+    return frame
+
+
 def first_movers(
     session: Session, narrative_id: str, flt: DashboardFilter, since: date, until: date
 ) -> pd.DataFrame:
@@ -72,7 +120,7 @@ def first_movers(
     first. Columns MOVER_COLUMNS.
     """
     seen: Any = func.min(func.coalesce(Article.published_at, Article.fetched_at))
-    # Article is joined here: its language is filtered directly, not by _tag_scope's
+    # Article is joined here: its language is filtered directly, not by tag_scope's
     # correlated EXISTS (which would correlate away the joined table).
     wave = replace(flt, since=since, until=until, languages=())
     stmt = (
@@ -84,8 +132,8 @@ def first_movers(
         .group_by(Source.name)
     )
     if flt.languages:
-        stmt = stmt.where(_language_in(flt.languages))
-    rows = session.execute(_tag_scope(stmt, NarrativeTag, wave)).all()
+        stmt = stmt.where(language_in(flt.languages))
+    rows = session.execute(tag_scope(stmt, NarrativeTag, wave)).all()
     frame = pd.DataFrame(
         [(r[0], _utc(r[1]), int(r[2])) for r in rows], columns=["outlet", "first_seen", "articles"]
     )

@@ -16,11 +16,21 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.queries import EXCERPT_CONTEXT, DashboardFilter, _tag_scope
+from models.dashboard.filters import (
+    DashboardFilter,
+    narrative_scope,
+    narrative_table,
+    tag_scope,
+    with_outlet_ids,
+)
 from models.schema import Article, NarrativeTag, Source
 
 # Cards per page: what an analyst reads before paging on.
 PAGE_SIZE = 20
+# Articles in the detail page's "latest articles": what fits on a screen.
+LATEST_LIMIT = 20
+# Characters of context either side of an evidence sentence in the article excerpt.
+EXCERPT_CONTEXT = 160
 # The evidence CSV holds at most this many articles (newest first): enough for a report
 # appendix, bounded so a click cannot read a year of a frequent narrative into memory.
 CSV_LIMIT = 5_000
@@ -41,9 +51,15 @@ CSV_COLUMNS = (
 
 
 def count_evidence(session: Session, narrative_id: str, flt: DashboardFilter) -> int:
-    """How many articles carry ``narrative_id`` under the filter (stance and outlet too)."""
-    stmt = select(func.count()).where(NarrativeTag.narrative_id == narrative_id)
-    return int(session.execute(_tag_scope(stmt, NarrativeTag, flt)).scalar_one() or 0)
+    """How many articles carry ``narrative_id`` under the filter (stance and outlet too).
+
+    Summed from the narrative rollup (the stance split when stance narrows): the same
+    count as the tags' (a tag's day, outlet and language are its article's), without
+    walking a year of tags when a language or media type narrows.
+    """
+    table = narrative_table(flt)
+    stmt = select(func.sum(table.articles)).where(table.narrative_id == narrative_id)
+    return int(session.execute(narrative_scope(stmt, table, flt)).scalar_one() or 0)
 
 
 def evidence_page(
@@ -73,7 +89,10 @@ def evidence_page(
         .offset(max(page, 0) * page_size)
         .limit(page_size)
     )
-    tags = session.execute(_tag_scope(stmt, NarrativeTag, flt)).all()
+    outlets = with_outlet_ids(session, flt)
+    if outlets is None:
+        return []
+    tags = session.execute(tag_scope(stmt, NarrativeTag, outlets)).all()
     if not tags:
         return []
     articles = {
@@ -236,3 +255,39 @@ def archived_location(session: Session, article_id: int) -> dict[str, Any] | Non
         "warc_path": row.warc_path,
         "warc_offset": int(row.warc_offset or 0),
     }
+
+
+def latest_articles(
+    session: Session, narrative_id: str, flt: DashboardFilter, limit: int = LATEST_LIMIT
+) -> list[dict[str, Any]]:
+    """The newest articles carrying the narrative, each with its evidence excerpts: the
+    first page of :func:`evidence_page` (see there for the keys). All strings are raw web
+    text: escape them."""
+    return evidence_page(session, narrative_id, flt, 0, limit)
+
+
+def evidence_excerpts(
+    text: str, evidence: Sequence[dict[str, Any]], context: int = EXCERPT_CONTEXT
+) -> list[dict[str, Any]]:
+    """Evidence spans with up to ``context`` characters of text before and after.
+
+    Offsets outside the text fall back to the stored evidence text with no context.
+    """
+    out = []
+    for item in evidence:
+        start, end = item.get("start"), item.get("end")
+        if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
+            out.append(
+                {
+                    "text": text[start:end],
+                    "start": start,
+                    "end": end,
+                    "before": text[max(0, start - context) : start],
+                    "after": text[end : end + context],
+                }
+            )
+        elif item.get("text"):
+            out.append(
+                {"text": str(item["text"]), "start": start, "end": end, "before": "", "after": ""}
+            )
+    return out
