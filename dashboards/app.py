@@ -19,13 +19,14 @@ _ROOT = str(Path(__file__).resolve().parent.parent)
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
-from dashboards import common  # noqa: E402
+from dashboards import common, palette  # noqa: E402
 
 # Not `pages/`: Streamlit would also auto-register a `pages/` folder beside the entry
 # script, which fights st.navigation (the sidebar filters vanish on rerun).
 PAGES = Path(__file__).resolve().parent / "views"
 
 st.set_page_config(page_title="narrative-monitor", page_icon=":material/monitoring:", layout="wide")
+st.html(palette.READABLE_CSS)  # our own constant CSS, no web text in it
 
 url = common.database_url()
 if common.database_state(url) == "ok":

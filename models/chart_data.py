@@ -3,6 +3,8 @@ the chart from (period, group, numerator, denominator, share, baseline)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 CHART_COLUMNS = ("period", "group", "numerator", "denominator", "share", "baseline")
@@ -34,6 +36,17 @@ def chart_table(
     return out.reset_index(drop=True)
 
 
+def safe_cell(value: Any) -> Any:
+    """A CSV cell that a spreadsheet shows as text: text starting with = + - @ (a title
+    from the web, an outlet name) would otherwise run as a formula (CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
 def to_csv(table: pd.DataFrame) -> bytes:
-    """The chart table as UTF-8 CSV bytes (shares as fractions, periods as ISO dates)."""
-    return table.to_csv(index=False).encode("utf-8")
+    """The chart table as UTF-8 CSV bytes (shares as fractions, periods as ISO dates; text
+    cells formula-safe)."""
+    text_columns = [c for c in table.columns if not pd.api.types.is_numeric_dtype(table[c])]
+    safe = table.assign(**{c: table[c].map(safe_cell) for c in text_columns})
+    return safe.to_csv(index=False).encode("utf-8")

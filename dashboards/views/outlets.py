@@ -8,6 +8,7 @@ import plotly.express as px
 import streamlit as st
 
 from dashboards import common
+from models import chart_data
 
 
 def main() -> None:
@@ -44,7 +45,14 @@ def main() -> None:
             labels={"day": "", "outlet": "", "articles": "articles"},
         )
         fig.update_layout(height=max(300, 22 * daily["outlet"].nunique() + 120), margin={"t": 10})
-        st.plotly_chart(fig, key="outlet_heatmap")
+        common.show_chart(fig, "outlet_heatmap")
+        common.csv_button(
+            chart_data.chart_table(
+                daily, period="day", group="outlet", denominator=None, share=None
+            ),
+            "articles-per-outlet-per-day",
+            "outlet_heatmap_csv",
+        )
 
     st.subheader("Feed health")
     health = common.feed_health(url, flt)

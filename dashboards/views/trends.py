@@ -10,6 +10,7 @@ from plotly.subplots import make_subplots
 
 from dashboards import common, palette, safe
 from dashboards.stats import now_vs_usual
+from dashboards.stats.chart_tables import copies_table
 from dashboards.stats.spikes import BASELINE_WINDOW, SPIKE_MIN_ARTICLES, SPIKE_MIN_RATIO, SPIKE_Z
 from dashboards.stats.trend import (
     SIDE_LABELS,
@@ -243,17 +244,6 @@ COMPARE_LABELS = {
 }
 
 
-def csv_button(table: pd.DataFrame, name: str, key: str) -> None:
-    """A download of the data behind a chart (period, group, numerator, denominator, ...)."""
-    st.download_button(
-        "Data behind this chart (CSV)",
-        data=chart_data.to_csv(table),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key=key,
-    )
-
-
 def compare_section(url: str, flt: DashboardFilter, grain: Grain) -> None:
     """One chart, one axis: a narrative's share of each group's own volume."""
     options = common.filter_options(url)
@@ -300,13 +290,13 @@ def compare_section(url: str, flt: DashboardFilter, grain: Grain) -> None:
         font={"color": palette.TEXT_COLOUR},
         legend={"title_text": "", "orientation": "h", "yanchor": "top", "y": -0.18},
     )
-    st.plotly_chart(fig, key="compare_chart")
+    common.show_chart(fig, "compare_chart")
     st.caption(
         f"Each line: the {COMPARE_LABELS[by].lower()}'s articles carrying "
         f"'{labels.get(narrative_id, narrative_id)}' / all its monitored articles in the "
         "period, so groups of different size share one axis (0-100 %)."
     )
-    csv_button(
+    common.csv_button(
         chart_data.chart_table(
             frame,
             group="group",
@@ -350,8 +340,8 @@ def main() -> None:
     now_table(url, frame, flt, grain)
 
     st.subheader("Over time")
-    st.plotly_chart(trend_chart(frame, measure, grain, layout), key="trend_chart")
-    csv_button(
+    common.show_chart(trend_chart(frame, measure, grain, layout), "trend_chart")
+    common.csv_button(
         chart_data.chart_table(
             frame,
             group="label",
@@ -400,8 +390,8 @@ def main() -> None:
 
     st.subheader("Stance: promoting, reporting or disputing")
     split = stance_split(frame)
-    st.plotly_chart(stance_chart(split), key="stance_chart")
-    csv_button(
+    common.show_chart(stance_chart(split), "stance_chart")
+    common.csv_button(
         chart_data.chart_table(
             split.assign(group=split["label"] + " / " + split["stance"]),
             group="group",
@@ -418,8 +408,8 @@ def main() -> None:
     st.subheader("Kremlin-side vs counter-narratives (what articles advance)")
     sides = side_frame(frame)
     side_measure = "share" if measure == "share" else "articles"
-    st.plotly_chart(side_chart(sides, side_measure, grain), key="side_chart")
-    csv_button(
+    common.show_chart(side_chart(sides, side_measure, grain), "side_chart")
+    common.csv_button(
         chart_data.chart_table(
             sides,
             group="side",
@@ -449,7 +439,8 @@ def main() -> None:
         color_discrete_sequence=["#0072B2", "#E69F00"],
     )
     fig.update_layout(height=340, margin={"t": 10}, font={"color": palette.TEXT_COLOUR})
-    st.plotly_chart(fig, key="copies_chart")
+    common.show_chart(fig, "copies_chart")
+    common.csv_button(copies_table(copies), "unique-stories-vs-copies", "copies_csv")
     st.dataframe(
         copies.rename(
             columns={

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from models.chart_data import safe_cell
 from models.dashboard.filters import (
     DashboardFilter,
     narrative_scope,
@@ -195,14 +196,6 @@ def citation(card: dict[str, Any]) -> str:
     return f"\u201c{quote}\u201d \u2014 {card.get('outlet')}, {when} (UTC). {card.get('url')}"
 
 
-def _cell(value: Any) -> Any:
-    """A CSV cell that a spreadsheet shows as text: web text starting with = + - @ would
-    otherwise run as a formula (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def evidence_csv(
     session: Session, narrative_id: str, flt: DashboardFilter, limit: int = CSV_LIMIT
 ) -> str:
@@ -219,7 +212,7 @@ def evidence_csv(
         for card in cards:
             quote = " [...] ".join(str(e["text"]) for e in card["evidence"])
             row = {**card, "narrative_id": narrative_id, "quote": quote}
-            writer.writerow({k: _cell(row.get(k)) for k in CSV_COLUMNS})
+            writer.writerow({k: safe_cell(row.get(k)) for k in CSV_COLUMNS})
         written += len(cards)
         page += 1
     return buffer.getvalue()

@@ -106,7 +106,11 @@ def test_archived_copy_is_shown_as_text(session: Session, settings: Settings) ->
     assert not page.exception
     shown = "\n".join(t.value for t in page.text)
     assert "<script>alert(1)</script><p>Привет, NATO</p>" in shown  # as text, decoded
-    assert not page.get("html") and not page.get("markdown")
+    from dashboards.palette import READABLE_CSS
+
+    # no HTML element but the app's own constant stylesheet
+    assert [h.proto.body for h in page.get("html")] == [READABLE_CSS]
+    assert not page.get("markdown")
 
 
 def _article(session: Session, title: str, record: object) -> int:

@@ -504,7 +504,7 @@ def test_compare_groups_and_chart_downloads(seeded: Session) -> None:
     assert at.query_params["compare"] == "media_type"
     downloads = {b.proto.label for b in at.get("download_button")}
     assert downloads == {"Data behind this chart (CSV)"}
-    assert len(at.get("download_button")) == 4  # trends, compare, stance, sides
+    assert len(at.get("download_button")) == 5  # trends, compare, stance, sides, copies
 
 
 def test_cooccurrence_matrix_and_first_movers(seeded: Session) -> None:
@@ -560,3 +560,18 @@ def test_every_page_says_which_tagger_version_counts(seeded: Session) -> None:
         f"tagger {narratives.TAGGER_VERSION}" in n and "narrmon retag --outdated" in n
         for n in notes
     ), notes
+
+
+CSV_LABEL = "Data behind this chart (CSV)"
+
+
+@pytest.mark.parametrize(
+    "page", [None, "views/narrative.py", "views/outlets.py"], ids=["trends", "detail", "outlets"]
+)
+def test_every_chart_on_every_page_has_its_data_as_csv(seeded: Session, page: str | None) -> None:
+    """Issue 18: a CSV download per chart (the table builders are tested in test_stats)."""
+    at = open_app(page)
+    charts = at.get("plotly_chart")
+    downloads = [b for b in at.get("download_button") if b.proto.label == CSV_LABEL]
+    assert charts and len(downloads) == len(charts), (len(charts), len(downloads))
+

@@ -152,3 +152,45 @@ def test_spikes_against_the_rolling_baseline() -> None:
     assert marked["baseline"].iloc[:4].isna().all()  # too little history for a baseline
     few = frame.assign(articles=[1] * 12)  # the same jump on one article is not a surge
     assert not spikes.mark_spikes(few, "week")["spike"].any()
+
+
+# --- the data behind the charts that are not period lines ----------------------------
+
+
+def test_copies_csv_rebuilds_the_bars() -> None:
+    import io
+
+    from dashboards.stats.chart_tables import copies_table
+    from models import chart_data
+
+    copies = pd.DataFrame(
+        {"label": ["=HYPERLINK(1)", "B"], "articles": [12, 0], "unique_stories": [4, 0]}
+    )
+    back = pd.read_csv(io.BytesIO(chart_data.to_csv(copies_table(copies))))
+    assert list(back.columns) == list(chart_data.CHART_COLUMNS)
+    assert back["numerator"].tolist() == [4, 0] and back["denominator"].tolist() == [12, 0]
+    assert back["share"].iloc[0] == pytest.approx(4 / 12) and pd.isna(back["share"].iloc[1])
+    assert back["group"].tolist() == ["'=HYPERLINK(1)", "B"]  # a formula stays text
+
+
+def test_matrix_csv_rebuilds_the_heatmap() -> None:
+    import io
+
+    from dashboards.stats.chart_tables import matrix_table
+    from models import chart_data
+
+    matrix = pd.DataFrame(
+        {
+            "narrative_a": ["a", "a", "b"],
+            "narrative_b": ["a", "b", "a"],
+            "both": [10, 3, 3],
+            "articles_a": [10, 10, 6],
+            "share": [1.0, 0.3, 0.5],
+        }
+    )
+    back = pd.read_csv(io.BytesIO(chart_data.to_csv(matrix_table(matrix, {"a": "A"}))))
+    assert back["group"].tolist() == ["A + A", "A + b", "b + A"]
+    assert (back["numerator"] / back["denominator"]).tolist() == pytest.approx(
+        back["share"].tolist()
+    )
+
