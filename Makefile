@@ -15,7 +15,7 @@ UV_VERSION := 0.13.9
 STAMP := $(VENV)/.installed
 
 .PHONY: install lock demo test test-fast lint bench bench-extraction bench-tagging bench-export \
-        bench-quality bench-ingest bench-dashboard bench-dags bench-dedup airflow dashboard clean help \
+        bench-quality bench-ingest bench-dashboard bench-dashboard-render bench-dags bench-dedup airflow dashboard clean help \
         train-tagger
 
 help:
@@ -88,9 +88,14 @@ bench-ingest: install ## end-to-end `narrmon run` vs the extraction limit (1,000
 	$(PY) -m bench.ingest --pages 5000 --backend postgresql --runs 5 --markdown docs/bench/ingest-5000-postgresql.md
 	$(PY) -m bench.worker_costs --pages 600 --runs 3 --markdown docs/bench/worker-costs.md
 
-bench-dashboard: install ## dashboard query latency (p50/p95) at 1M articles, SQLite and PostgreSQL
+bench-dashboard: install ## dashboard query latency (p50/p95) at 1M articles, SQLite and PostgreSQL; page render cold/warm
 	$(PY) -m bench.dashboard_queries --backend sqlite --markdown docs/bench/dashboard-sqlite.md
 	$(PY) -m bench.dashboard_queries --backend postgresql --markdown docs/bench/dashboard-postgresql.md
+	$(MAKE) bench-dashboard-render
+
+bench-dashboard-render: install ## dashboard page render, cold and warm: demo-sized SQLite and 1M-article PostgreSQL
+	$(PY) -m bench.dashboard_render --backend sqlite --markdown docs/bench/dashboard-render-sqlite.md
+	$(PY) -m bench.dashboard_render --backend postgresql --markdown docs/bench/dashboard-render-postgresql.md
 
 bench-dedup: install ## story clustering: pair precision/recall on the generated corpus; lookup ms/article at 1M stored, both databases
 	$(PY) -m bench.dedup_quality --markdown docs/bench/dedup-quality.md
