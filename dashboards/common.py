@@ -20,9 +20,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session
 
-from dashboards import data, palette, url_state
+from dashboards import data, url_state
 from dashboards.stats.trend import STANCE_LABELS
-from models import chart_data
 from models.dashboard import catalogue, cooccurrence, detail, evidence, outlets
 from models.dashboard.catalogue import FilterOptions
 from models.dashboard.compare import CompareBy
@@ -470,21 +469,3 @@ def ready(url: str) -> bool:
 def nothing_matches() -> None:
     """The empty state for a filter that selects nothing."""
     st.info("Nothing matches the current filters. Widen the date range or clear a filter.")
-
-
-def csv_button(table: pd.DataFrame, name: str, key: str) -> None:
-    """A download of the data behind a chart, in the one chart layout
-    (``models.chart_data.CHART_COLUMNS``: period, group, numerator, denominator, share,
-    baseline), text cells formula-safe."""
-    st.download_button(
-        "Data behind this chart (CSV)",
-        data=chart_data.to_csv(table),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key=key,
-    )
-
-
-def show_chart(fig: Any, key: str) -> None:
-    """Draw a Plotly figure with every text readable (``palette.readable``)."""
-    st.plotly_chart(palette.readable(fig), key=key)

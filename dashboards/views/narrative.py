@@ -9,11 +9,11 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboards import common, palette, safe
-from dashboards.stats.chart_tables import matrix_table
+from dashboards import charts, common, palette, safe
+from dashboards.stats import chart_data
+from dashboards.stats.chart_data import matrix_table
 from dashboards.stats.periods import next_period
 from dashboards.stats.trend import SIDE_LABELS, STANCE_LABELS
-from models import chart_data
 from models.dashboard import evidence
 from models.dashboard.catalogue import FilterOptions
 from models.dashboard.detail import Dimension
@@ -77,8 +77,8 @@ def main() -> None:
         labels={"period": f"period start ({grain}, UTC)", "articles": "articles", by: dim_label},
     )
     fig.update_layout(height=420, margin={"t": 10}, bargap=0.1)
-    common.show_chart(fig, "detail_chart")
-    common.csv_button(
+    charts.show_chart(fig, "detail_chart")
+    charts.csv_button(
         chart_data.chart_table(frame, group=by, denominator=None, share=None),
         f"{narrative_id}-by-{by}-{grain}",
         "detail_csv",
@@ -151,8 +151,8 @@ def matrix_section(url: str, flt: DashboardFilter, labels: dict[str, str]) -> No
     )
     fig.update_yaxes(autorange="reversed")
     fig.update_layout(height=160 + 40 * len(order), margin={"t": 10})
-    common.show_chart(fig, "cooccurrence_matrix")
-    common.csv_button(matrix_table(matrix, labels), "cooccurrence-matrix", "matrix_csv")
+    charts.show_chart(fig, "cooccurrence_matrix")
+    charts.csv_button(matrix_table(matrix, labels), "cooccurrence-matrix", "matrix_csv")
     st.caption(
         "Row A, column B: the share of A's articles that also carry B (the diagonal is "
         "100 %). Counted per article over the date and outlet filters, whatever the stance."

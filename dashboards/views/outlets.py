@@ -7,8 +7,8 @@ import shlex
 import plotly.express as px
 import streamlit as st
 
-from dashboards import common
-from models import chart_data
+from dashboards import charts, common
+from dashboards.stats import chart_data
 
 
 def main() -> None:
@@ -45,8 +45,8 @@ def main() -> None:
             labels={"day": "", "outlet": "", "articles": "articles"},
         )
         fig.update_layout(height=max(300, 22 * daily["outlet"].nunique() + 120), margin={"t": 10})
-        common.show_chart(fig, "outlet_heatmap")
-        common.csv_button(
+        charts.show_chart(fig, "outlet_heatmap")
+        charts.csv_button(
             chart_data.chart_table(
                 daily, period="day", group="outlet", denominator=None, share=None
             ),

@@ -8,9 +8,9 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from dashboards import common, palette, safe
-from dashboards.stats import now_vs_usual
-from dashboards.stats.chart_tables import copies_table
+from dashboards import charts, common, palette, safe
+from dashboards.stats import chart_data, now_vs_usual
+from dashboards.stats.chart_data import copies_table
 from dashboards.stats.spikes import BASELINE_WINDOW, SPIKE_MIN_ARTICLES, SPIKE_MIN_RATIO, SPIKE_Z
 from dashboards.stats.trend import (
     SIDE_LABELS,
@@ -19,7 +19,6 @@ from dashboards.stats.trend import (
     side_frame,
     stance_split,
 )
-from models import chart_data
 from models.dashboard import compare
 from models.dashboard.filters import STANCES, DashboardFilter, Grain
 
@@ -290,13 +289,13 @@ def compare_section(url: str, flt: DashboardFilter, grain: Grain) -> None:
         font={"color": palette.TEXT_COLOUR},
         legend={"title_text": "", "orientation": "h", "yanchor": "top", "y": -0.18},
     )
-    common.show_chart(fig, "compare_chart")
+    charts.show_chart(fig, "compare_chart")
     st.caption(
         f"Each line: the {COMPARE_LABELS[by].lower()}'s articles carrying "
         f"'{labels.get(narrative_id, narrative_id)}' / all its monitored articles in the "
         "period, so groups of different size share one axis (0-100 %)."
     )
-    common.csv_button(
+    charts.csv_button(
         chart_data.chart_table(
             frame,
             group="group",
@@ -340,8 +339,8 @@ def main() -> None:
     now_table(url, frame, flt, grain)
 
     st.subheader("Over time")
-    common.show_chart(trend_chart(frame, measure, grain, layout), "trend_chart")
-    common.csv_button(
+    charts.show_chart(trend_chart(frame, measure, grain, layout), "trend_chart")
+    charts.csv_button(
         chart_data.chart_table(
             frame,
             group="label",
@@ -390,8 +389,8 @@ def main() -> None:
 
     st.subheader("Stance: promoting, reporting or disputing")
     split = stance_split(frame)
-    common.show_chart(stance_chart(split), "stance_chart")
-    common.csv_button(
+    charts.show_chart(stance_chart(split), "stance_chart")
+    charts.csv_button(
         chart_data.chart_table(
             split.assign(group=split["label"] + " / " + split["stance"]),
             group="group",
@@ -408,8 +407,8 @@ def main() -> None:
     st.subheader("Kremlin-side vs counter-narratives (what articles advance)")
     sides = side_frame(frame)
     side_measure = "share" if measure == "share" else "articles"
-    common.show_chart(side_chart(sides, side_measure, grain), "side_chart")
-    common.csv_button(
+    charts.show_chart(side_chart(sides, side_measure, grain), "side_chart")
+    charts.csv_button(
         chart_data.chart_table(
             sides,
             group="side",
@@ -439,8 +438,8 @@ def main() -> None:
         color_discrete_sequence=["#0072B2", "#E69F00"],
     )
     fig.update_layout(height=340, margin={"t": 10}, font={"color": palette.TEXT_COLOUR})
-    common.show_chart(fig, "copies_chart")
-    common.csv_button(copies_table(copies), "unique-stories-vs-copies", "copies_csv")
+    charts.show_chart(fig, "copies_chart")
+    charts.csv_button(copies_table(copies), "unique-stories-vs-copies", "copies_csv")
     st.dataframe(
         copies.rename(
             columns={

@@ -16,7 +16,6 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.chart_data import safe_cell
 from models.dashboard.filters import (
     DashboardFilter,
     narrative_scope,
@@ -194,6 +193,14 @@ def citation(card: dict[str, Any]) -> str:
     day = card.get("day")
     when = f"{day:%d %b %Y}" if isinstance(day, date) else str(day or "undated")
     return f"\u201c{quote}\u201d \u2014 {card.get('outlet')}, {when} (UTC). {card.get('url')}"
+
+
+def safe_cell(value: Any) -> Any:
+    """A CSV cell that a spreadsheet shows as text: text starting with = + - @ (a title
+    from the web, an outlet name) would otherwise run as a formula (CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
 
 
 def evidence_csv(

@@ -201,6 +201,17 @@ def _date(y: int, m: int, d: int) -> Any:
     return date(y, m, d)
 
 
+def _tall_viewport(browser: DevTools, height: int = 2600) -> None:
+    """A tall viewport, so a page's every chart is drawn (and held by a screenshot)."""
+    browser.call(
+        "Emulation.setDeviceMetricsOverride",
+        width=1400,
+        height=height,
+        deviceScaleFactor=1,
+        mobile=False,
+    )
+
+
 LEGEND_JS = (
     "Array.from(document.querySelectorAll('[data-testid=\"stPlotlyChart\"] .legendtext'))"
     ".map(e => e.textContent)"
@@ -208,14 +219,7 @@ LEGEND_JS = (
 
 
 def test_trends_in_a_real_browser(dashboard_server: str, browser: DevTools) -> None:
-    # A tall viewport, so the screenshot holds every chart of the page.
-    browser.call(
-        "Emulation.setDeviceMetricsOverride",
-        width=1400,
-        height=2600,
-        deviceScaleFactor=1,
-        mobile=False,
-    )
+    _tall_viewport(browser)
     browser.call("Page.navigate", url=dashboard_server + "/")
     legend = _wait_until(
         "the trend chart's legend",
@@ -279,13 +283,7 @@ def _text_appears(browser: DevTools, *needles: str) -> str:
 def test_analyst_tasks_in_a_real_browser(dashboard_server: str, browser: DevTools) -> None:
     """The issue-18 tasks, each one link (plus at most two clicks) on a database whose
     stance splits differ by outlet (bench.seed.STANCE_MIX)."""
-    browser.call(
-        "Emulation.setDeviceMetricsOverride",
-        width=1400,
-        height=4000,
-        deviceScaleFactor=1,
-        mobile=False,
-    )
+    _tall_viewport(browser, height=4000)
     # 1. Rising vs usual, and where: one page load.
     browser.call("Page.navigate", url=dashboard_server + "/?grain=week")
     # (the table itself is drawn on a canvas: its caption names the drivers rule)
@@ -386,13 +384,7 @@ PAGES_DRAWN = {
 
 def test_text_contrast_on_every_page(dashboard_server: str, browser: DevTools) -> None:
     """Every visible text on every page, HTML and chart SVG, reaches 4.5:1 on its background."""
-    browser.call(
-        "Emulation.setDeviceMetricsOverride",
-        width=1400,
-        height=2600,
-        deviceScaleFactor=1,
-        mobile=False,
-    )
+    _tall_viewport(browser)
     low: dict[str, Any] = {}
     for path, (heading, charts) in PAGES_DRAWN.items():
         browser.call("Page.navigate", url=dashboard_server + path)

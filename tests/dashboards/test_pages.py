@@ -574,4 +574,3 @@ def test_every_chart_on_every_page_has_its_data_as_csv(seeded: Session, page: st
     charts = at.get("plotly_chart")
     downloads = [b for b in at.get("download_button") if b.proto.label == CSV_LABEL]
     assert charts and len(downloads) == len(charts), (len(charts), len(downloads))
-

@@ -439,7 +439,7 @@ def test_compare_normalises_each_group_by_its_own_volume(seeded: Session) -> Non
 
 
 def test_chart_csv_rebuilds_the_share(seeded: Session) -> None:
-    from models import chart_data
+    from dashboards.stats import chart_data
 
     frame = data.trend_frame(seeded, DashboardFilter(), "week")
     table = chart_data.chart_table(

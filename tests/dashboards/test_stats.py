@@ -160,8 +160,8 @@ def test_spikes_against_the_rolling_baseline() -> None:
 def test_copies_csv_rebuilds_the_bars() -> None:
     import io
 
-    from dashboards.stats.chart_tables import copies_table
-    from models import chart_data
+    from dashboards.stats import chart_data
+    from dashboards.stats.chart_data import copies_table
 
     copies = pd.DataFrame(
         {"label": ["=HYPERLINK(1)", "B"], "articles": [12, 0], "unique_stories": [4, 0]}
@@ -176,8 +176,8 @@ def test_copies_csv_rebuilds_the_bars() -> None:
 def test_matrix_csv_rebuilds_the_heatmap() -> None:
     import io
 
-    from dashboards.stats.chart_tables import matrix_table
-    from models import chart_data
+    from dashboards.stats import chart_data
+    from dashboards.stats.chart_data import matrix_table
 
     matrix = pd.DataFrame(
         {
@@ -193,4 +193,3 @@ def test_matrix_csv_rebuilds_the_heatmap() -> None:
     assert (back["numerator"] / back["denominator"]).tolist() == pytest.approx(
         back["share"].tolist()
     )
-
