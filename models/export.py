@@ -17,6 +17,7 @@ from typing import IO, Any, Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.csv_cells import safe_cell
 from models.export_selection import ExportFilter as ExportFilter
 from models.export_selection import selection
 from models.schema import NarrativeTag
@@ -235,7 +236,9 @@ def iter_export_batches(
         yield batch
 
 
-def _write_csv(batches: Iterator[list[dict[str, Any]]], out: IO[str]) -> int:
+def _write_csv(
+    batches: Iterator[list[dict[str, Any]]], out: IO[str], formula_safe: bool = False
+) -> int:
     writer = csv.DictWriter(out, fieldnames=list(FIELDS), extrasaction="raise")
     writer.writeheader()
     count = 0
@@ -244,6 +247,8 @@ def _write_csv(batches: Iterator[list[dict[str, Any]]], out: IO[str]) -> int:
             flat = dict(rec)
             flat["narratives"] = json.dumps(rec["narratives"], ensure_ascii=False)
             flat["relevant"] = "true" if rec["relevant"] else "false"
+            if formula_safe:
+                flat = {k: safe_cell(v) for k, v in flat.items()}
             writer.writerow(flat)
         count += len(batch)
     return count
@@ -320,10 +325,14 @@ def write_export(
     out: IO[str] | str,
     flt: ExportFilter | None = None,
     batch_size: int = EXPORT_BATCH,
+    *,
+    formula_safe: bool = False,
 ) -> int:
     """Write the filtered articles as ``fmt`` to a text stream or a path; returns rows written.
 
     Parquet needs a path (it is a binary, seekable format); CSV and JSONL take either.
+    ``formula_safe`` (CSV only) writes text a spreadsheet would run as a formula with a
+    leading apostrophe (:func:`models.csv_cells.safe_cell`); the default is the exact text.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
@@ -334,8 +343,10 @@ def write_export(
         return _write_parquet(batches, out)
     if isinstance(out, str):
         with open(out, "w", encoding="utf-8", newline="") as fh:
-            return _write_csv(batches, fh) if fmt == "csv" else _write_jsonl(batches, fh)
-    return _write_csv(batches, out) if fmt == "csv" else _write_jsonl(batches, out)
+            if fmt == "csv":
+                return _write_csv(batches, fh, formula_safe)
+            return _write_jsonl(batches, fh)
+    return _write_csv(batches, out, formula_safe) if fmt == "csv" else _write_jsonl(batches, out)
 
 
 def day_after(day: date) -> date:

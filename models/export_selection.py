@@ -75,19 +75,52 @@ def selection(flt: ExportFilter) -> Select[Any]:
         if flt.narratives:
             tag = tag.where(NarrativeTag.narrative_id.in_(list(flt.narratives)))
         if flt.stances:
-            known = [s for s in flt.stances if s != UNKNOWN_STANCE]
-            unknown = UNKNOWN_STANCE in flt.stances
-            tag = tag.where(
-                or_(NarrativeTag.stance.in_(known), NarrativeTag.stance.is_(None))
-                if unknown
-                else NarrativeTag.stance.in_(known)
-            )
+            tag = tag.where(_stance_clause(flt.stances))
         stmt = stmt.where(tag.exists())
     return stmt.order_by(Article.id)  # type: ignore[return-value]
 
 
 def count_articles(session: Session, flt: ExportFilter) -> int:
-    """How many articles an export with ``flt`` would write (its own selection, so the
-    count and the file always agree)."""
-    sub = selection(flt).order_by(None).with_only_columns(Article.id).subquery()
-    return int(session.execute(select(func.count()).select_from(sub)).scalar_one())
+    """How many articles an export with ``flt`` would write.
+
+    With narratives or stances chosen, the distinct articles of the matching tags: a tag's
+    day and outlet are its article's (models.store writes them from the article), so the
+    tags alone decide the date, outlet, media type and country filters, and the
+    (narrative, day, article) index answers without reading the articles; only a
+    language joins them. Otherwise the export's own selection is counted.
+    tests/foundation/test_export.py checks both paths against the file.
+    """
+    if not (flt.narratives or flt.stances):
+        sub = selection(flt).order_by(None).with_only_columns(Article.id).subquery()
+        return int(session.execute(select(func.count()).select_from(sub)).scalar_one())
+    tags = select(NarrativeTag.article_id).distinct()
+    if flt.narratives:
+        tags = tags.where(NarrativeTag.narrative_id.in_(list(flt.narratives)))
+    if flt.stances:
+        tags = tags.where(_stance_clause(flt.stances))
+    if flt.since is not None:
+        tags = tags.where(NarrativeTag.day >= flt.since)
+    if flt.until is not None:
+        tags = tags.where(NarrativeTag.day <= flt.until)
+    if flt.sources:
+        tags = tags.where(NarrativeTag.source_id.in_(list(flt.sources)))
+    if flt.media_types or flt.countries:
+        outlets = select(Source.id)
+        if flt.media_types:
+            outlets = outlets.where(Source.media_type.in_(list(flt.media_types)))
+        if flt.countries:
+            outlets = outlets.where(Source.country.in_(list(flt.countries)))
+        tags = tags.where(NarrativeTag.source_id.in_(outlets))
+    if flt.language:
+        tags = tags.join(Article, Article.id == NarrativeTag.article_id).where(
+            Article.language == flt.language
+        )
+    return int(session.execute(select(func.count()).select_from(tags.subquery())).scalar_one())
+
+
+def _stance_clause(stances: Sequence[str]) -> Any:
+    """NarrativeTag.stance in ``stances``; "unknown" selects tags stored without one."""
+    known = [s for s in stances if s != UNKNOWN_STANCE]
+    if UNKNOWN_STANCE in stances:
+        return or_(NarrativeTag.stance.in_(known), NarrativeTag.stance.is_(None))
+    return NarrativeTag.stance.in_(known)

@@ -14,6 +14,7 @@ from typing import IO, Any, Literal
 
 from sqlalchemy.orm import Session
 
+from models.csv_cells import safe_cell
 from models.export import EXPORT_BATCH, FIELDS, ExportFilter, iter_export_batches
 
 Layout = Literal["articles", "tags"]
@@ -50,15 +51,24 @@ def iter_tag_rows(
 
 
 def write_tag_export(
-    session: Session, fmt: Literal["csv", "jsonl"], out: IO[str], flt: ExportFilter | None = None
+    session: Session,
+    fmt: Literal["csv", "jsonl"],
+    out: IO[str],
+    flt: ExportFilter | None = None,
+    *,
+    formula_safe: bool = False,
 ) -> int:
-    """Write the long layout as CSV (evidence as a JSON string) or JSONL; returns rows."""
+    """Write the long layout as CSV (evidence as a JSON string) or JSONL; returns rows.
+
+    ``formula_safe`` as in :func:`models.export.write_export` (CSV only).
+    """
     count = 0
     if fmt == "csv":
         writer = csv.DictWriter(out, fieldnames=list(TAG_FIELDS))
         writer.writeheader()
         for row in iter_tag_rows(session, flt):
-            writer.writerow({**row, "evidence": json.dumps(row["evidence"], ensure_ascii=False)})
+            flat = {**row, "evidence": json.dumps(row["evidence"], ensure_ascii=False)}
+            writer.writerow({k: safe_cell(v) for k, v in flat.items()} if formula_safe else flat)
             count += 1
         return count
     for row in iter_tag_rows(session, flt):

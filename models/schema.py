@@ -189,7 +189,7 @@ class NarrativeTag(Base):
     __tablename__ = "narrative_tags"
     __table_args__ = (
         UniqueConstraint("article_id", "narrative_id", name="uq_tags_article_narrative"),
-        Index("ix_tags_narrative_day", "narrative_id", "day"),
+        Index("ix_tags_narrative_day_article", "narrative_id", "day", "article_id"),
         Index("ix_tags_source_day", "source_id", "day"),
     )
 

@@ -81,13 +81,15 @@ def export_dataset(
     *,
     force: bool = False,
     dictionary: bool = False,
+    formula_safe: bool = False,
 ) -> ExportSummary:
     """Write the filtered dataset to ``output`` (a path, or ``-`` for stdout in csv/jsonl).
 
     A file is written beside the target and renamed over it at the end: readers never see
     half a file, and a failed export leaves nothing behind. With ``dictionary`` the data
     dictionary (every field: type, meaning, example) is written beside a file output as
-    ``<name>.dictionary.json``.
+    ``<name>.dictionary.json``. ``formula_safe``: CSV cells a spreadsheet would run as a
+    formula get a leading apostrophe (models.csv_cells).
     """
     check_output(fmt, output, force=force)
     dict_path = dictionary_path(output) if dictionary and output != "-" else None
@@ -98,10 +100,10 @@ def export_dataset(
         with session_factory(engine)() as session:
             flt = check_filter(session, flt or ExportFilter())
             if output == "-":
-                rows = write_export(session, fmt, sys.stdout, flt)
+                rows = write_export(session, fmt, sys.stdout, flt, formula_safe=formula_safe)
                 sys.stdout.flush()
             else:
-                rows = _write_file(session, fmt, Path(output), flt)
+                rows = _write_file(session, fmt, Path(output), flt, formula_safe)
     finally:
         engine.dispose()
     if dict_path is not None:
@@ -121,14 +123,16 @@ def dictionary_path(output: str) -> Path:
     return path.with_name(path.name.split(".", 1)[0] + ".dictionary.json")
 
 
-def _write_file(session: Session, fmt: ExportFormat, path: Path, flt: ExportFilter) -> int:
+def _write_file(
+    session: Session, fmt: ExportFormat, path: Path, flt: ExportFilter, formula_safe: bool
+) -> int:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise NarrmonError(f"cannot create the folder of {path}: {exc.strerror}") from exc
     tmp = path.with_name(path.name + ".partial")
     try:
-        rows = write_export(session, fmt, str(tmp), flt)
+        rows = write_export(session, fmt, str(tmp), flt, formula_safe=formula_safe)
         tmp.replace(path)  # readers never see a half-written file
     except OSError as exc:
         raise NarrmonError(f"cannot write {path}: {exc.strerror or exc}") from exc

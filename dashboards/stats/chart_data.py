@@ -9,7 +9,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from models.dashboard.evidence import safe_cell
+from models.csv_cells import safe_cell
 
 CHART_COLUMNS = ("period", "group", "numerator", "denominator", "share", "baseline")
 

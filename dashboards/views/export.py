@@ -39,6 +39,8 @@ def export_filter(flt: DashboardFilter, language: str | None) -> ExportFilter:
 def cli_command(eflt: ExportFilter, fmt: str) -> str:
     """The `narrmon export` command line that writes the same file."""
     args = ["narrmon", "export", "--format", fmt, "-o", f"narrmon-export.{fmt}"]
+    if fmt == "csv":
+        args.append("--formula-safe")  # as the download from this page
     if eflt.since:
         args += ["--since", eflt.since.isoformat()]
     if eflt.until:
@@ -66,11 +68,13 @@ LAYOUTS = {
 
 def build(url: str, eflt: ExportFilter, fmt: ExportFormat, layout: str = "articles") -> bytes:
     """Run models.export.write_export (the CLI's code path) and return the file's bytes;
-    ``layout`` "tags" writes the long layout (models.export_tags) as CSV or JSONL."""
+    ``layout`` "tags" writes the long layout (models.export_tags) as CSV or JSONL. A CSV
+    from here is opened in a spreadsheet, so its cells are formula-safe (like every CSV
+    the dashboards offer; the CLI's ``--formula-safe``)."""
     with Session(common.engine_for(url)) as session:
         if layout == "tags" and fmt != "parquet":
             buffer = io.StringIO()
-            write_tag_export(session, fmt, buffer, eflt)
+            write_tag_export(session, fmt, buffer, eflt, formula_safe=True)
             return buffer.getvalue().encode("utf-8")
         if fmt == "parquet":
             with tempfile.TemporaryDirectory() as tmp:
@@ -78,7 +82,7 @@ def build(url: str, eflt: ExportFilter, fmt: ExportFormat, layout: str = "articl
                 write_export(session, fmt, str(path), eflt)
                 return path.read_bytes()
         buffer = io.StringIO()
-        write_export(session, fmt, buffer, eflt)
+        write_export(session, fmt, buffer, eflt, formula_safe=True)
         return buffer.getvalue().encode("utf-8")
 
 

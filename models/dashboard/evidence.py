@@ -10,14 +10,17 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from models.csv_cells import safe_cell
 from models.dashboard.filters import (
     DashboardFilter,
+    language_in,
     narrative_scope,
     narrative_table,
     tag_scope,
@@ -34,8 +37,17 @@ EXCERPT_CONTEXT = 160
 # The evidence CSV holds at most this many articles (newest first): enough for a report
 # appendix, bounded so a click cannot read a year of a frequent narrative into memory.
 CSV_LIMIT = 5_000
-# Articles read per query while writing the CSV: bounded memory per round trip.
-CSV_BATCH = 1_000
+# Evidence sentences at most this many characters apart (a space, a line break) are
+# quoted as one passage, without " [...] " between them.
+ADJACENT_GAP = 2
+# What a card or a CSV row reads of a tag, in this order.
+TAG_COLUMNS = (
+    NarrativeTag.article_id,
+    NarrativeTag.score,
+    NarrativeTag.stance,
+    NarrativeTag.evidence,
+    NarrativeTag.day,
+)
 CSV_COLUMNS = (
     "article_id",
     "narrative_id",
@@ -72,18 +84,13 @@ def evidence_page(
     """Page ``page`` (from 0) of the articles carrying the narrative, newest first.
 
     Each dict: ``article_id, title, url, outlet, media_type, day, published_at, language,
-    score, stance, evidence, citation, archived`` where evidence is the merged excerpts
-    (:func:`merge_excerpts`) and ``archived`` says whether a WARC copy is stored. All
+    score, stance, quote, evidence, citation, archived`` where evidence is the merged
+    excerpts (:func:`merge_excerpts`), quote the evidence sentences
+    (:func:`evidence_quote`) and ``archived`` says whether a WARC copy is stored. All
     strings are raw web text: escape them.
     """
     stmt = (
-        select(
-            NarrativeTag.article_id,
-            NarrativeTag.score,
-            NarrativeTag.stance,
-            NarrativeTag.evidence,
-            NarrativeTag.day,
-        )
+        select(*TAG_COLUMNS)
         .where(NarrativeTag.narrative_id == narrative_id)
         .order_by(NarrativeTag.day.desc(), NarrativeTag.article_id.desc())
         .offset(max(page, 0) * page_size)
@@ -120,6 +127,7 @@ def evidence_page(
             continue
         evidence = merge_excerpts(art.text, tag.evidence or [])
         card = {
+            "quote": evidence_quote(tag.evidence or []),
             "article_id": art.id,
             "title": art.title or "(untitled)",
             "url": art.url,
@@ -186,42 +194,95 @@ def merge_excerpts(
     return out
 
 
+def evidence_quote(evidence: Sequence[dict[str, Any]]) -> str:
+    """One tag's evidence sentences as a quote: in text order, each once; sentences that
+    follow each other in the article joined by a space, the others by " [...] ".
+
+    Built from the stored sentences and their offsets alone, so the evidence CSV reads no
+    article text. Sentences stored without offsets follow, in their stored order.
+    """
+    located: dict[tuple[int, int], str] = {}
+    loose: list[str] = []
+    for e in evidence:
+        sentence = str(e.get("text") or "")
+        start, end = e.get("start"), e.get("end")
+        if isinstance(start, int) and isinstance(end, int) and start < end:
+            located.setdefault((start, end), sentence)
+        elif sentence:
+            loose.append(sentence)
+    parts: list[str] = []
+    reach = -1  # end offset of the text quoted so far
+    for (start, end), sentence in sorted(located.items()):
+        if end <= reach:  # inside a sentence already quoted
+            continue
+        if parts and start < reach:  # overlaps the last one: only its new tail
+            parts[-1] += sentence[reach - start :]
+        elif parts and start - reach <= ADJACENT_GAP:
+            parts[-1] += " " + sentence
+        else:
+            parts.append(sentence)
+        reach = end
+    parts += [t for t in dict.fromkeys(loose) if t not in parts]
+    return " [...] ".join(" ".join(p.split()) for p in parts if p.strip())
+
+
 def citation(card: dict[str, Any]) -> str:
-    """A citation an analyst pastes into a report: quote, outlet, date (UTC), URL."""
-    quotes = [" ".join(str(e["text"]).split()) for e in card.get("evidence") or []]
-    quote = " [...] ".join(q for q in quotes if q) or str(card.get("title") or "")
+    """A citation an analyst pastes into a report: quote, outlet, date (UTC), URL.
+
+    The quote is the card's evidence sentences (:func:`evidence_quote`), else its title.
+    """
+    quote = str(card.get("quote") or "") or str(card.get("title") or "")
     day = card.get("day")
     when = f"{day:%d %b %Y}" if isinstance(day, date) else str(day or "undated")
     return f"\u201c{quote}\u201d \u2014 {card.get('outlet')}, {when} (UTC). {card.get('url')}"
 
 
-def safe_cell(value: Any) -> Any:
-    """A CSV cell that a spreadsheet shows as text: text starting with = + - @ (a title
-    from the web, an outlet name) would otherwise run as a formula (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def evidence_csv(
     session: Session, narrative_id: str, flt: DashboardFilter, limit: int = CSV_LIMIT
 ) -> str:
-    """The filtered evidence as CSV (CSV_COLUMNS), newest first, at most ``limit`` rows."""
+    """The filtered evidence as CSV (CSV_COLUMNS), newest first, at most ``limit`` rows.
+
+    The cards' order, quote and citation, read in one query over the tags and their
+    articles' title and URL (never the article text).
+    """
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(CSV_COLUMNS), extrasaction="ignore")
-    writer.writeheader()
-    page = 0
-    written = 0
-    while written < limit:
-        cards = evidence_page(session, narrative_id, flt, page, CSV_BATCH)[: limit - written]
-        if not cards:
-            break
-        for card in cards:
-            quote = " [...] ".join(str(e["text"]) for e in card["evidence"])
-            row = {**card, "narrative_id": narrative_id, "quote": quote}
-            writer.writerow({k: safe_cell(row.get(k)) for k in CSV_COLUMNS})
-        written += len(cards)
-        page += 1
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    outlets = with_outlet_ids(session, flt)
+    if outlets is None:
+        return buffer.getvalue()
+    stmt = (
+        select(*TAG_COLUMNS, Article.title, Article.url, Source.name.label("outlet"))
+        .join(Article, Article.id == NarrativeTag.article_id)
+        .join(Source, Source.id == Article.source_id)
+        .where(NarrativeTag.narrative_id == narrative_id)
+        .order_by(NarrativeTag.day.desc(), NarrativeTag.article_id.desc())
+        .limit(max(limit, 0))
+    )
+    if outlets.languages:  # on the joined article, not tag_scope's EXISTS over articles
+        stmt = stmt.where(language_in(outlets.languages))
+    stmt = tag_scope(stmt, NarrativeTag, replace(outlets, languages=()))
+    # One fetch: CSV_LIMIT rows of ids, titles, URLs and evidence sentences (no article
+    # text) are a few MB; a server-side cursor's round trips cost more than they save.
+    for article_id, score, stance, found, day, title, url, outlet in session.execute(stmt):
+        quote = evidence_quote(found or [])
+        title = title or "(untitled)"
+        cited = citation({"quote": quote, "title": title, "day": day, "outlet": outlet, "url": url})
+        # CSV_COLUMNS order; the web's text (not our ids, numbers and stances) made safe
+        writer.writerow(
+            (
+                article_id,
+                narrative_id,
+                day,
+                safe_cell(outlet),
+                stance,
+                score,
+                safe_cell(quote),
+                safe_cell(title),
+                safe_cell(url),
+                safe_cell(cited),
+            )
+        )
     return buffer.getvalue()
 
 

@@ -55,6 +55,12 @@ from narrmon.commands.common import PORT, fatal_errors, settings_of
     type=click.Choice(STANCES),
     help="Only articles with a tag of this stance (among --narrative ids when given).",
 )
+@click.option(
+    "--formula-safe",
+    is_flag=True,
+    help="CSV for spreadsheets: text starting with = + - @ gets a leading apostrophe, so it "
+    "cannot run as a formula (the default writes the exact text).",
+)
 @click.pass_context
 @fatal_errors
 def export(
@@ -70,6 +76,7 @@ def export(
     countries: tuple[str, ...],
     stances: tuple[str, ...],
     force: bool,
+    formula_safe: bool,
 ) -> None:
     """Export articles with their narratives and provenance as CSV, JSONL or Parquet.
 
@@ -95,6 +102,7 @@ def export(
         flt,
         force=force,
         dictionary=True,
+        formula_safe=formula_safe,
     )
     click.echo(f"exported {summary.rows} rows ({summary.format}) to {summary.path}", err=True)
     if summary.dictionary:

@@ -6,7 +6,9 @@ import csv
 import hashlib
 import io
 from datetime import UTC, date, datetime
+from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from crawlers.archive import WarcArchive
@@ -142,3 +144,46 @@ def _article(session: Session, title: str, record: object) -> int:
     rebuild_rollups(session, date(2025, 1, 20), date(2025, 1, 20))
     session.commit()
     return article_id
+
+
+def test_quote_joins_neighbours_and_marks_gaps() -> None:
+    text = "NATO promised. Not an inch. Later, much later, it grew. Then it grew again."
+    first, second = text.index("NATO promised."), text.index("Not an inch.")
+    third = text.index("Then it grew again.")
+
+    def ev(start: int, end: int) -> dict[str, Any]:
+        return {"text": text[start:end], "start": start, "end": end}
+
+    spans = [
+        ev(third, len(text)),
+        ev(first, first + 14),
+        ev(second, second + 12),
+        ev(second, second + 12),  # tagged twice: quoted once
+        ev(second + 4, second + 12),  # inside a quoted sentence
+    ]
+    quote = evidence.evidence_quote(spans)
+    assert quote == "NATO promised. Not an inch. [...] Then it grew again."
+    overlapping = [ev(0, 27), ev(15, 55)]  # the second starts inside the first
+    assert evidence.evidence_quote(overlapping) == text[:55]
+    loose: list[dict[str, Any]] = [{"text": "Stored without offsets."}, ev(third, len(text))]
+    assert evidence.evidence_quote(loose) == "Then it grew again. [...] Stored without offsets."
+    assert evidence.evidence_quote([]) == ""
+
+
+def test_csv_rows_are_the_cards_under_every_filter(seeded: Session) -> None:
+    """The CSV's one query (no article text) lists what the cards list, in their order."""
+    languages = sorted({lang for (lang,) in seeded.execute(text("SELECT language FROM articles"))})
+    flts = [
+        DashboardFilter(),
+        DashboardFilter(languages=(languages[0],)),
+        DashboardFilter(stances=("disputes",), since=date(2025, 1, 10)),
+        DashboardFilter(media_types=("state-affiliated",)),
+    ]
+    for flt in flts:
+        cards = evidence.evidence_page(seeded, "encirclement", flt, 0, 5_000)
+        rows = list(csv.DictReader(io.StringIO(evidence.evidence_csv(seeded, "encirclement", flt))))
+        assert cards, flt
+        assert [int(r["article_id"]) for r in rows] == [c["article_id"] for c in cards], flt
+        assert [r["citation"] for r in rows] == [c["citation"] for c in cards], flt
+    capped = evidence.evidence_csv(seeded, "encirclement", DashboardFilter(), limit=3)
+    assert len(list(csv.DictReader(io.StringIO(capped)))) == 3

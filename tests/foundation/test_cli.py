@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import shutil
@@ -90,6 +92,14 @@ def test_export_jsonl_to_stdout_with_filters(settings: Settings) -> None:
     assert res.returncode == 0, res.stderr
     rows = [json.loads(x) for x in res.stdout.splitlines()]
     assert rows and {r["source_id"] for r in rows} == {"src-02"}
+    safe = run_cli(
+        "export", "--format", "csv", "-o", "-", "--formula-safe", "--source", "src-02",
+        "--narrative", "encirclement", "--since", "2025-01-01",
+    )  # fmt: skip
+    assert safe.returncode == 0, safe.stderr
+    assert [int(r["article_id"]) for r in csv.DictReader(io.StringIO(safe.stdout))] == [
+        r["article_id"] for r in rows
+    ]
     assert run_cli("export", "--format", "parquet", "-o", "-").returncode == 1
     # Outlet filters: media type and country (case-insensitive), as on the dashboards.
     res = run_cli(

@@ -124,3 +124,60 @@ def test_filters_narrow_the_export(session: Session) -> None:
 def test_unknown_format_is_refused(session: Session) -> None:
     with pytest.raises(ValueError, match="unknown export format"):
         write_export(session, "xml", io.StringIO())  # type: ignore[arg-type]
+
+
+def test_csv_is_exact_by_default_and_formula_safe_on_request(session: Session) -> None:
+    from sqlalchemy import select, update
+
+    from models.export_tags import write_tag_export
+    from models.schema import Article
+
+    seed(session, 12, n_sources=2, days=3, words=10)
+    first, second = session.scalars(select(Article.id).order_by(Article.id).limit(2)).all()
+    session.execute(update(Article).where(Article.id == first).values(title='=HYPERLINK("x")'))
+    session.execute(update(Article).where(Article.id == second).values(title="-5 % en mai"))
+    session.commit()
+
+    def titles(write: Any, **kwargs: Any) -> dict[str, str]:
+        buf = io.StringIO()
+        write(session, "csv", buf, **kwargs)
+        return {r["article_id"]: r["title"] for r in csv.DictReader(io.StringIO(buf.getvalue()))}
+
+    for write in (write_export, write_tag_export):
+        exact, safe = titles(write), titles(write, formula_safe=True)
+        assert exact[str(first)] == '=HYPERLINK("x")'  # a program reading the file gets the text
+        assert safe[str(first)] == '\'=HYPERLINK("x")'  # a spreadsheet shows it as text
+        assert safe[str(second)] == "'-5 % en mai"
+        others = set(exact) - {str(first), str(second)}
+        assert others and all(safe[k] == exact[k] for k in others)  # only those two change
+
+
+def test_count_is_the_number_of_rows_written_under_every_filter(session: Session) -> None:
+    """count_articles (the tags' path with narratives or stances, the selection's without)
+    agrees with the file, whichever filters combine."""
+    from models.export_selection import count_articles
+
+    seed(session, 150, n_sources=5, days=20, words=10)
+    narrative_sets: list[tuple[str, ...]] = [
+        (),
+        ("encirclement",),
+        ("broken-promise", "ukraine-proxy"),
+    ]
+    stance_sets: list[tuple[str, ...]] = [(), ("disputes",), ("promotes", "unknown")]
+    outlet_filters = [
+        {},
+        {"sources": ("src-01", "src-03")},
+        {"language": "ru"},
+        {"media_types": ("state-affiliated",)},
+        {"since": date(2025, 1, 4), "until": date(2025, 1, 12)},
+    ]
+    checked = 0
+    for narratives in narrative_sets:
+        for stances in stance_sets:
+            for extra in outlet_filters:
+                flt = ExportFilter(narratives=narratives, stances=stances, **extra)  # type: ignore[arg-type]
+                buf = io.StringIO()
+                written = write_export(session, "jsonl", buf, flt)
+                assert count_articles(session, flt) == written, flt
+                checked += written > 0
+    assert checked >= 30  # most combinations select something

@@ -39,5 +39,5 @@ def test_dashboard_indexes_exist(engine: Engine) -> None:
     insp = inspect(engine)
     tag_indexes = {i["name"] for i in insp.get_indexes("narrative_tags")}
     art_indexes = {i["name"] for i in insp.get_indexes("articles")}
-    assert "ix_tags_narrative_day" in tag_indexes
+    assert "ix_tags_narrative_day_article" in tag_indexes
     assert {"ix_articles_day_source", "ix_articles_story_id"} <= art_indexes

