@@ -13,6 +13,7 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
@@ -22,6 +23,9 @@ from sqlalchemy.orm import Session
 from models import migrate
 from models.db import make_engine, session_factory
 from narrmon.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from tests.dashboards.browser import DevTools
 
 # The marks `make test-fast` deselects, checked while the tests run; pytester tests that check.
 pytest_plugins = ["tests.marks", "pytester"]
@@ -132,3 +136,13 @@ def settings(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Se
     monkeypatch.setenv("NARRMON_DATABASE_URL", db_url)
     monkeypatch.setenv("NARRMON_DATA_DIR", str(data_dir))
     return load_settings()
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[DevTools]:
+    """Headless Chromium over the DevTools protocol (tests/dashboards/browser.py); fails
+    under CI=true when Chromium is missing, skips elsewhere."""
+    from tests.dashboards.browser import open_browser
+
+    with open_browser(tmp_path) as tools:
+        yield tools

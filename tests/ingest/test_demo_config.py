@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from crawlers.registry import load_sources
 from demo_outlets import generate_sites
 from models.db import make_engine, session_factory
-from models.schema import Article
+from models.schema import Article, NarrativeTag, Source
 from narrmon.demo import (
     DEMO_ARTICLES_PER_OUTLET,
     DEMO_PORT,
@@ -27,6 +27,7 @@ from narrmon.demo import (
 )
 from narrmon.health import check_health
 from narrmon.settings import Settings
+from tests.dashboards.browser import DevTools, serve_dashboard, walk_analyst_tasks
 
 pytestmark = pytest.mark.crawl
 
@@ -61,23 +62,34 @@ def test_demo_sources_match_the_generated_outlets(tmp_path: Path) -> None:
     assert (end - start).days >= 365 and DEMO_ARTICLES_PER_OUTLET * len(sources) >= 600
 
 
+# Demo databases built by this process's demo runs: the browser walk below reads one
+# instead of ingesting the demo once more (it builds its own when run alone).
+DEMO_DATABASES: list[Path] = []
+
+
+def _run_demo(cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """`narrmon demo --no-dashboard` from ``cwd``, with this process's environment."""
+    return subprocess.run(
+        [sys.executable, "-m", "narrmon.cli", "demo", "--no-dashboard"],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, **(env or {}), "PYTHONPATH": str(ROOT)},
+        timeout=900,
+        check=False,
+    )
+
+
 # The demo serves on fixed ports (DEMO_PORT+): its runs on both backends take turns, on the
 # one worker that `--dist loadfile` gives this file.
 def test_demo_uses_its_own_database_from_any_directory(settings: Settings, tmp_path: Path) -> None:
     """NARRMON_DATABASE_URL (here the test database) is never written by the demo."""
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    res = subprocess.run(
-        [sys.executable, "-m", "narrmon.cli", "demo", "--no-dashboard"],
-        capture_output=True,
-        text=True,
-        cwd=elsewhere,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        timeout=900,
-        check=False,
-    )
+    res = _run_demo(elsewhere)
     assert res.returncode == 0, res.stderr[-3000:]
     demo_dir = settings.data_dir.resolve() / "demo"
+    DEMO_DATABASES.append(demo_dir / "narrmon.sqlite3")
     assert f"into its own database sqlite:///{demo_dir}/narrmon.sqlite3" in res.stdout
     assert "NARRMON_DATABASE_URL is not used by the demo" in res.stdout
     engine = make_engine(settings.database_url)
@@ -96,3 +108,44 @@ def test_demo_uses_its_own_database_from_any_directory(settings: Settings, tmp_p
     report = check_health(replace(settings, database_url=f"sqlite:///{demo_dir}/narrmon.sqlite3"))
     assert report.unhealthy == 0 and report.warnings == [], report.text
     assert report.text == f"all {len(load_sources(ROOT / DEMO_SOURCES))} enabled sources healthy"
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_analyst_tasks_on_the_demo_data_in_a_real_browser(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, browser: DevTools
+) -> None:
+    """Issue 18's eight tasks on what `make demo` shows, in headless Chromium.
+
+    The narrative whose evidence is cited is the demo's most promoted one (the demo's
+    broken-promise articles mostly dispute it): the walk needs ten promoting articles.
+    """
+    if DEMO_DATABASES:
+        database = DEMO_DATABASES[-1]
+    else:
+        data_dir = tmp_path / "data"
+        res = _run_demo(tmp_path, {"NARRMON_DATA_DIR": str(data_dir)})
+        assert res.returncode == 0, res.stderr[-3000:]
+        database = data_dir.resolve() / "demo" / "narrmon.sqlite3"
+    url = f"sqlite:///{database}"
+    engine = make_engine(url)
+    with session_factory(engine)() as session:
+        promoted = session.execute(
+            select(NarrativeTag.narrative_id, func.count())
+            .where(NarrativeTag.stance == "promotes")
+            .group_by(NarrativeTag.narrative_id)
+            .order_by(func.count().desc(), NarrativeTag.narrative_id)
+        ).first()
+        media_types = set(session.scalars(select(Source.media_type).distinct()))
+    engine.dispose()
+    assert promoted is not None and promoted[1] >= 10, promoted
+    assert {"state-affiliated", "public-broadcaster"} <= media_types
+    with serve_dashboard(url, tmp_path, monkeypatch) as base:
+        walk_analyst_tasks(
+            browser,
+            base,
+            compare_narrative="broken-promise",
+            compare_groups={"state-affiliated", "public-broadcaster"},
+            promoting_narrative=promoted[0],
+            shots="demo",
+        )
