@@ -12,7 +12,7 @@ vectors and claim features (attribution, rebuttal cues, first person, the other 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Literal
 
@@ -249,11 +249,23 @@ def _evidence(text: str, analysis: Analysis, sentences: tuple[int, ...]) -> list
 
 
 def _add_implied(tags: dict[str, NarrativeTag], tax: Taxonomy) -> None:
-    """A rebuttal carries the claim it rebuts (e.g. no-binding-pledge -> broken-promise)."""
+    """A rebuttal carries the claim it rebuts (e.g. no-binding-pledge -> broken-promise).
+
+    When the claim was found too, a rebuttal the passage itself advances (stance promotes)
+    makes the claim disputed: "Moscow insists NATO broke its word. But there was never any
+    promise" disputes broken-promise, whatever the attributed first sentence alone says.
+    """
     factor = tax.settings["implied_factor"]
     for narrative in tax.narratives:
         nid = narrative.definition.id
         if nid in tags:
+            rebutted = any(
+                tags[source].stance == "promotes"
+                for source in narrative.implied_by
+                if source in tags
+            )
+            if rebutted and tags[nid].stance != "disputes":
+                tags[nid] = replace(tags[nid], stance="disputes")
             continue
         for source in narrative.implied_by:
             if source in tags:
