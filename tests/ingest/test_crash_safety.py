@@ -94,6 +94,7 @@ def assert_consistent(db_url: str, expected: set[str]) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.pool  # killed while the pool's processes hold pages
 def test_sigkill_mid_load_then_rerun_loses_and_duplicates_nothing(
     server: SiteServer, settings: Settings, tmp_path: Path
 ) -> None:

@@ -44,6 +44,7 @@ def narrmon(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.pool  # re-extraction on the pool, as in production
 def test_retag_and_reextract_are_idempotent(
     server: SiteServer, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

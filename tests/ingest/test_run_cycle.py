@@ -106,6 +106,7 @@ def assert_exports_carry_provenance(settings: Settings, run_id: str, tmp_path: P
     assert res.returncode == 1 and "exists; pass --force" in res.stderr
 
 
+@pytest.mark.pool  # the production default: pages go to a process pool (one per core)
 def test_run_stores_every_article_once_then_adds_nothing(
     sites: tuple[SiteManifest, SiteServer], settings: Settings, tmp_path: Path
 ) -> None:
