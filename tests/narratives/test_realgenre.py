@@ -84,6 +84,16 @@ def test_reference_offsets_resolve_into_the_licensed_documents(passages: list[Pa
 
 
 @pytest.mark.bench
+def test_relevance_precision(report: Report) -> None:
+    assert report.relevance.precision >= 0.95, round(report.relevance.precision, 3)
+
+
+@pytest.mark.bench
+def test_distractors(report: Report) -> None:
+    assert report.distractor_rate <= 0.05, (report.distractors_tagged, report.distractors)
+
+
+@pytest.mark.bench
 def test_stance_agreement(report: Report) -> None:
     assert report.stance_agreement >= 0.80, round(report.stance_agreement, 3)
 
@@ -95,17 +105,11 @@ def test_every_evidence_offset_valid(report: Report) -> None:
 
 # Targets not reached (figures of the shipped model in the reasons); each strict xfail turns
 # into a failure the day the target is met, so the reason cannot go stale unnoticed.
-MISSED = "issue 13 target not reached by tagger v2 (held-out test part, 571 passages): "
+MISSED = "issue 13 target not reached by tagger v2 (held-out test part, 652 passages): "
 
 
 @pytest.mark.bench
-@pytest.mark.xfail(strict=True, reason=MISSED + "relevance precision 0.946; target 0.95")
-def test_relevance_precision(report: Report) -> None:
-    assert report.relevance.precision >= 0.95, round(report.relevance.precision, 3)
-
-
-@pytest.mark.bench
-@pytest.mark.xfail(strict=True, reason=MISSED + "micro-F1 0.714; target 0.85")
+@pytest.mark.xfail(strict=True, reason=MISSED + "micro-F1 0.690; target 0.85")
 def test_micro_f1(report: Report) -> None:
     assert report.micro.f1 >= 0.85, round(report.micro.f1, 3)
 
@@ -113,8 +117,8 @@ def test_micro_f1(report: Report) -> None:
 @pytest.mark.bench
 @pytest.mark.xfail(
     strict=True,
-    reason=MISSED + "encirclement 0.67, rejected-partnership 0.71, nato-provoked-war 0.62, "
-    "sovereign-choice 0.61, aggression-drives-enlargement 0.65 below 0.75",
+    reason=MISSED + "encirclement 0.65, rejected-partnership 0.72, ukraine-proxy 0.69, "
+    "nato-provoked-war 0.63, sovereign-choice 0.61, aggression-drives-enlargement 0.60 below 0.75",
 )
 def test_every_narrative_f1(report: Report) -> None:
     low = {n: round(c.f1, 3) for n, c in report.per_narrative.items() if c.f1 < 0.75}
@@ -122,35 +126,28 @@ def test_every_narrative_f1(report: Report) -> None:
 
 
 @pytest.mark.bench
-@pytest.mark.xfail(strict=True, reason=MISSED + "non-English micro-F1 0.758; target 0.80")
+@pytest.mark.xfail(strict=True, reason=MISSED + "non-English micro-F1 0.739; target 0.80")
 def test_non_english_micro_f1(report: Report) -> None:
     assert report.non_english.f1 >= 0.80, round(report.non_english.f1, 3)
 
 
 @pytest.mark.bench
-@pytest.mark.xfail(strict=True, reason=MISSED + "relevance recall 0.721; target 0.90")
+@pytest.mark.xfail(strict=True, reason=MISSED + "relevance recall 0.638; target 0.90")
 def test_relevance_recall(report: Report) -> None:
     assert report.relevance.recall >= 0.90, round(report.relevance.recall, 3)
-
-
-@pytest.mark.bench
-@pytest.mark.xfail(
-    strict=True, reason=MISSED + "distractors given a narrative 14 of 231 (6.1 %); target 5 %"
-)
-def test_distractors(report: Report) -> None:
-    assert report.distractor_rate <= 0.05, (report.distractors_tagged, report.distractors)
 
 
 @pytest.mark.bench
 def test_no_regression_below_the_shipped_figures(report: Report) -> None:
     """Floors just under what the shipped model measures: a worse model fails here.
 
-    Re-set when the test part grew to 571 passages (173 more en.kremlin.ru references,
-    mostly hard distractors): none lowered.
+    Re-set on the 652-passage test part (192 more written passages and 173 more Kremlin
+    references, 2026-12-05). The previous model scores micro-F1 0.697 and relevance recall
+    0.694 on it; the shipped one trades recall for precision (docs/decisions.md).
     """
-    assert report.micro.f1 >= 0.70
-    assert report.non_english.f1 >= 0.74
-    assert report.relevance.precision >= 0.93
-    assert report.relevance.recall >= 0.72
-    assert report.distractor_rate <= 0.07
+    assert report.micro.f1 >= 0.68
+    assert report.non_english.f1 >= 0.72
+    assert report.relevance.precision >= 0.95
+    assert report.relevance.recall >= 0.62
+    assert report.distractor_rate <= 0.05
     assert min(c.f1 for c in report.per_narrative.values()) >= 0.59
