@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from models.rollups import UNKNOWN_STANCE
+from models.rollups import stance_in
 from models.schema import Article, NarrativeTag, Source
 
 
@@ -75,7 +75,7 @@ def selection(flt: ExportFilter) -> Select[Any]:
         if flt.narratives:
             tag = tag.where(NarrativeTag.narrative_id.in_(list(flt.narratives)))
         if flt.stances:
-            tag = tag.where(_stance_clause(flt.stances))
+            tag = tag.where(stance_in(NarrativeTag.stance, flt.stances))
         stmt = stmt.where(tag.exists())
     return stmt.order_by(Article.id)  # type: ignore[return-value]
 
@@ -97,7 +97,7 @@ def count_articles(session: Session, flt: ExportFilter) -> int:
     if flt.narratives:
         tags = tags.where(NarrativeTag.narrative_id.in_(list(flt.narratives)))
     if flt.stances:
-        tags = tags.where(_stance_clause(flt.stances))
+        tags = tags.where(stance_in(NarrativeTag.stance, flt.stances))
     if flt.since is not None:
         tags = tags.where(NarrativeTag.day >= flt.since)
     if flt.until is not None:
@@ -116,11 +116,3 @@ def count_articles(session: Session, flt: ExportFilter) -> int:
             Article.language == flt.language
         )
     return int(session.execute(select(func.count()).select_from(tags.subquery())).scalar_one())
-
-
-def _stance_clause(stances: Sequence[str]) -> Any:
-    """NarrativeTag.stance in ``stances``; "unknown" selects tags stored without one."""
-    known = [s for s in stances if s != UNKNOWN_STANCE]
-    if UNKNOWN_STANCE in stances:
-        return or_(NarrativeTag.stance.in_(known), NarrativeTag.stance.is_(None))
-    return NarrativeTag.stance.in_(known)

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, distinct, func, insert, literal, select
+from sqlalchemy import delete, distinct, func, insert, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from models.schema import (
@@ -25,6 +25,16 @@ UNKNOWN_LANGUAGE = "und"
 UNKNOWN_STANCE = "unknown"
 # Every stance bucket a tag counts in: the tagger's three, then the unknown one.
 STANCES: tuple[str, ...] = ("promotes", "reports", "disputes", UNKNOWN_STANCE)
+
+
+def stance_in(column: Any, stances: Iterable[str]) -> Any:
+    """``column`` (a tag's stance) in ``stances``, where UNKNOWN_STANCE selects tags stored
+    without a stance: the one reading of the stance filter, for the dashboards and exports."""
+    wanted = list(stances)
+    known = [st for st in wanted if st != UNKNOWN_STANCE]
+    if UNKNOWN_STANCE in wanted:
+        return or_(column.in_(known), column.is_(None))
+    return column.in_(known)
 
 
 def rebuild_rollups(session: Session, day_from: date, day_to: date) -> int:

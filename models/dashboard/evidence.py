@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -20,7 +19,6 @@ from sqlalchemy.orm import Session
 from models.csv_cells import safe_cell
 from models.dashboard.filters import (
     DashboardFilter,
-    language_in,
     narrative_scope,
     narrative_table,
     tag_scope,
@@ -259,9 +257,7 @@ def evidence_csv(
         .order_by(NarrativeTag.day.desc(), NarrativeTag.article_id.desc())
         .limit(max(limit, 0))
     )
-    if outlets.languages:  # on the joined article, not tag_scope's EXISTS over articles
-        stmt = stmt.where(language_in(outlets.languages))
-    stmt = tag_scope(stmt, NarrativeTag, replace(outlets, languages=()))
+    stmt = tag_scope(stmt, NarrativeTag, outlets, articles_joined=True)
     # One fetch: CSV_LIMIT rows of ids, titles, URLs and evidence sentences (no article
     # text) are a few MB; a server-side cursor's round trips cost more than they save.
     for article_id, score, stance, found, day, title, url, outlet in session.execute(stmt):

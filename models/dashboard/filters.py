@@ -17,7 +17,7 @@ from sqlalchemy import Select, false, or_, select
 from sqlalchemy.orm import Session
 
 from models.rollups import STANCES as STANCES
-from models.rollups import UNKNOWN_LANGUAGE, UNKNOWN_STANCE
+from models.rollups import UNKNOWN_LANGUAGE, stance_in
 from models.schema import Article, DailyRollup, DailyStanceRollup, Source
 
 Ts = TypeVarTuple("Ts")
@@ -77,16 +77,20 @@ def narrative_scope(stmt: Select[*Ts], table: Any, flt: DashboardFilter) -> Sele
     return stmt
 
 
-def tag_scope(stmt: Select[*Ts], tag: Any, flt: DashboardFilter) -> Select[*Ts]:
-    """Narrow a select over narrative_tags (which has day and source_id, no language)."""
+def tag_scope(
+    stmt: Select[*Ts], tag: Any, flt: DashboardFilter, *, articles_joined: bool = False
+) -> Select[*Ts]:
+    """Narrow a select over narrative_tags (which has day and source_id, no language).
+
+    A language filter reads the tag's article: through an EXISTS, or, when the select
+    already joins the tags' articles (``articles_joined``), on the joined row itself.
+    """
     stmt = scope(stmt, tag, flt)
     if flt.stances:
-        known = [st for st in flt.stances if st != UNKNOWN_STANCE]
-        clauses = [tag.stance.in_(known)] if known else []
-        if UNKNOWN_STANCE in flt.stances:
-            clauses.append(tag.stance.is_(None))
-        stmt = stmt.where(or_(*clauses))
-    if flt.languages:
+        stmt = stmt.where(stance_in(tag.stance, flt.stances))
+    if flt.languages and articles_joined:
+        stmt = stmt.where(language_in(flt.languages))
+    elif flt.languages:
         stmt = stmt.where(
             select(Article.id)
             .where(Article.id == tag.article_id, language_in(flt.languages))
