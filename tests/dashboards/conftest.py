@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -31,6 +32,19 @@ SEED_ARTICLES = 600
 SEED_SOURCES = 4
 SEED_DAYS = 60
 SEED_START = date(2025, 1, 1)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _components_scanned_once() -> Iterator[None]:
+    """Streamlit scans every installed distribution's metadata for v2 components whenever
+    an app starts; AppTest starts one per test (~0.5 core-s a scan, 1.4 s profiled). The
+    installed packages do not change during a session, so the scan's result is kept."""
+    from streamlit.components.v2 import manifest_scanner
+
+    scan = manifest_scanner.scan_component_manifests
+    manifest_scanner.scan_component_manifests = functools.cache(scan)  # type: ignore[assignment]
+    yield
+    manifest_scanner.scan_component_manifests = scan  # type: ignore[assignment]
 
 
 @pytest.fixture(autouse=True)

@@ -5,12 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import os
 import shutil
 import subprocess
 import sys
+import traceback
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -31,7 +34,35 @@ from tests.conftest import PG_ADMIN_URL
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+@dataclass(frozen=True)
+class Ran:
+    """What one `narrmon` invocation left: exit code, stdout and stderr apart."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args: str) -> Ran:
+    """`narrmon ARGS` in this process, through Click's runner (a subprocess per call cost
+    ~0.7 core-s of imports; `test_entry_point_*` runs the real entry point). An exception
+    that escapes a command comes back as its traceback on stderr with exit code 1, as it
+    would from the process; the root logger the CLI configures is restored afterwards."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        res = CliRunner().invoke(main, list(args), prog_name="narrmon")
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+    stderr, escaped = res.stderr, res.exception
+    if escaped is not None and not isinstance(escaped, SystemExit):
+        stderr += "".join(traceback.format_exception(escaped))
+    return Ran(res.exit_code, res.stdout, stderr)
+
+
+def run_process(*args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m narrmon.cli ARGS` in a subprocess: the entry point as users meet it."""
     return subprocess.run(
         [sys.executable, "-m", "narrmon.cli", *args],
         capture_output=True,
@@ -199,10 +230,10 @@ def test_bad_settings_get_one_line(
     assert expected in res.stderr and "secret" not in res.stderr
 
 
-def test_version_and_log_level_choice() -> None:
-    res = run_cli("--version")
+def test_entry_point_version_and_log_level_choice() -> None:
+    res = run_process("--version")
     assert res.returncode == 0 and res.stdout.startswith("narrmon, version ")
-    res = run_cli("--log-level", "LOUD", "health")
+    res = run_process("--log-level", "LOUD", "health")
     assert res.returncode == 2 and "LOUD" in res.stderr and "Traceback" not in res.stderr
     helped = CliRunner().invoke(main, ["--help"])
     assert "Exit codes:" in helped.output and "no source succeeded" in helped.output

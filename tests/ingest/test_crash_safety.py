@@ -26,20 +26,32 @@ pytestmark = pytest.mark.crawl
 
 # Enough pages that the load is still running when the test kills it.
 ARTICLES_PER_OUTLET = 40
+# Two concurrent runs each extract and tag every page: 15 per outlet keeps both runs'
+# crawls and loads overlapping (each takes seconds) at a third of the CPU of 40.
+CONCURRENT_ARTICLES_PER_OUTLET = 15
 OUTLETS = ["novosti", "rundschau", "courrier"]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer]:
+def _serve(tmp_path_factory: pytest.TempPathFactory, articles: int) -> Iterator[SiteServer]:
     manifest = generate_sites(
         tmp_path_factory.mktemp("sites"),
         seed=21,
         outlets=OUTLETS,
-        articles_per_outlet=ARTICLES_PER_OUTLET,
+        articles_per_outlet=articles,
     )
     srv = serve_sites(manifest.root)
     yield srv
     srv.stop()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer]:
+    yield from _serve(tmp_path_factory, ARTICLES_PER_OUTLET)
+
+
+@pytest.fixture(scope="module")
+def small_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer]:
+    yield from _serve(tmp_path_factory, CONCURRENT_ARTICLES_PER_OUTLET)
 
 
 def expected_urls(server: SiteServer) -> set[str]:
@@ -120,10 +132,10 @@ def test_sigkill_mid_load_then_rerun_loses_and_duplicates_nothing(
 
 @pytest.mark.slow
 def test_two_concurrent_runs_neither_corrupt_nor_duplicate(
-    server: SiteServer, settings: Settings, tmp_path: Path
+    small_server: SiteServer, settings: Settings, tmp_path: Path
 ) -> None:
-    sources = server.write_sources(tmp_path / "sources.yaml")
-    expected = expected_urls(server)
+    sources = small_server.write_sources(tmp_path / "sources.yaml")
+    expected = expected_urls(small_server)
     first, second = start_run(sources), start_run(sources)
     results = [p.communicate(timeout=600) for p in (first, second)]
     assert first.returncode == 0 and second.returncode == 0, [r[1][-1500:] for r in results]

@@ -23,6 +23,7 @@ from narrmon.demo import (
     DEMO_PORT,
     DEMO_SEED,
     DEMO_SOURCES,
+    demo_settings,
     demo_window,
 )
 from narrmon.health import check_health
@@ -80,8 +81,21 @@ def _run_demo(cwd: Path, env: dict[str, str] | None = None) -> subprocess.Comple
     )
 
 
-# The demo serves on fixed ports (DEMO_PORT+): its runs on both backends take turns, on the
-# one worker that `--dist loadfile` gives this file.
+def test_demo_settings_never_name_the_configured_database(settings: Settings) -> None:
+    """On either backend the demo's database is its own SQLite file under the data folder,
+    for the ingest and the dashboards alike (the full run below checks it is not written)."""
+    demo = demo_settings(settings)
+    expected = f"sqlite:///{settings.data_dir.resolve()}/demo/narrmon.sqlite3"
+    assert demo.database_url == demo.dashboard_database_url == expected
+    assert settings.database_url not in (demo.database_url, demo.dashboard_database_url)
+    assert demo.sources_path == DEMO_SOURCES
+
+
+# One full demo (~40 core-s), with the PostgreSQL test database configured: the demo's
+# choice of database does not depend on the backend configured (checked on both above).
+# The demo serves on fixed ports (DEMO_PORT+): the one worker that `--dist loadfile` gives
+# this file runs it.
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 def test_demo_uses_its_own_database_from_any_directory(settings: Settings, tmp_path: Path) -> None:
     """NARRMON_DATABASE_URL (here the test database) is never written by the demo."""
     elsewhere = tmp_path / "elsewhere"
