@@ -155,6 +155,9 @@ def end_to_end(
         "NARRMON_DATABASE_URL": db_url,
         "NARRMON_DATA_DIR": str(data_dir),
         "NARRMON_LOG_LEVEL": "WARNING",
+        # Every run meets its sentences for the first time, as in the figures before the
+        # shared file of vectors: repeated runs must not read each other's.
+        "NARRMON_VECTOR_CACHE": "off",
     }
     cmd = [sys.executable, "-m", "narrmon.cli", "run", "--sources", str(sources), "--json"]
     if profile is not None:

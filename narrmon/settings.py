@@ -58,6 +58,13 @@ SETTINGS: tuple[Setting, ...] = (
         "NARRMON_WORKERS", "0", "Extraction worker processes per run; 0 means one per CPU core."
     ),
     Setting(
+        "NARRMON_VECTOR_CACHE",
+        None,
+        "File of sentence vectors the tagger's encoder computed, shared by the runs, tasks and"
+        " workers of this machine; default <DATA_DIR>/cache/sentence-vectors.sqlite3, 'off'"
+        " for none.",
+    ),
+    Setting(
         "NARRMON_CRAWL_TIMEOUT",
         "3600",
         "Seconds a crawl process may take before it is stopped and marked failed (all sources"
@@ -124,6 +131,7 @@ class Settings:
     log_level: str
     story_window_days: int = 7
     source_deadline: float = 0.0
+    vector_cache: Path | None = None  # None: each process keeps its sentence vectors
 
     @property
     def archive_dir(self) -> Path:
@@ -249,7 +257,16 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         story_window_days=int(
             _number(env, "NARRMON_STORY_WINDOW_DAYS", "a whole number of days >= 1", minimum=1)
         ),
+        vector_cache=_vector_cache(env, data_dir),
     )
+
+
+def _vector_cache(env: Mapping[str, str], data_dir: Path) -> Path | None:
+    """NARRMON_VECTOR_CACHE: a file path, 'off', or unset for the data folder's."""
+    value = (_get(env, "NARRMON_VECTOR_CACHE") or "").strip()
+    if value.lower() == "off":
+        return None
+    return Path(value) if value else data_dir / "cache" / "sentence-vectors.sqlite3"
 
 
 @dataclass(frozen=True)

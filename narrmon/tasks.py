@@ -166,7 +166,7 @@ def ingest(crawled: dict[str, Any], settings: Settings | None = None) -> dict[st
         job, int(crawled["exit_code"]), "", timed_out=bool(crawled.get("timed_out"))
     )
     engine = open_engine(settings.database_url)
-    pool = make_pool(settings.workers)
+    pool = make_pool(settings.workers, settings.vector_cache)
     # Import Great Expectations (seconds of CPU) before taking the database's load lock,
     # not while holding it: parallel ingest tasks would otherwise queue behind each import.
     warm_up = warm_up_gate(settings.data_dir)

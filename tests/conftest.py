@@ -137,16 +137,33 @@ EXTRACTION_WORKERS = "1"
 POOL_WORKERS = "2"
 
 
+@pytest.fixture(scope="session")
+def vector_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One file of sentence vectors for the whole session, both xdist workers included:
+    the fixture outlets repeat their sentences from test to test, and each `narrmon`
+    process would otherwise encode them again (~35 ms a sentence). The vectors are the
+    encoder's own, so what is tagged does not change (tests/narratives/test_vector_cache.py)."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    return shared / "sentence-vectors.sqlite3"
+
+
 @pytest.fixture
 def settings(
-    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+    db_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+    vector_cache: Path,
 ) -> Settings:
     """Settings (and environment) pointing at the fresh database and a temporary data dir;
-    one extraction process unless the test is marked ``pool``."""
+    one extraction process unless the test is marked ``pool``; the session's sentence
+    vectors."""
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     monkeypatch.setenv("NARRMON_DATABASE_URL", db_url)
     monkeypatch.setenv("NARRMON_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("NARRMON_VECTOR_CACHE", str(vector_cache))
     pool = request.node.get_closest_marker("pool") is not None
     monkeypatch.setenv("NARRMON_WORKERS", POOL_WORKERS if pool else EXTRACTION_WORKERS)
     return load_settings()

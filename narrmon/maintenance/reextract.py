@@ -138,7 +138,7 @@ def reextract_all(
     sources = {s.id: s for s in read_sources(settings.sources_path)}
     engine: Engine = open_initialised(settings.database_url)
     factory = session_factory(engine)
-    pool = make_pool(settings.workers)
+    pool = make_pool(settings.workers, settings.vector_cache)
     try:
         with load_lock(engine, settings.data_dir), factory() as reader:
             for ids in id_batches(reader, since, source_ids, batch_size):

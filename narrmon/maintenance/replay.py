@@ -26,7 +26,7 @@ from narrmon.locks import load_lock
 from narrmon.pipeline.extract import page_task, process_pages
 from narrmon.pipeline.load import load_outcomes
 from narrmon.pipeline.rollups import rebuild_dirty
-from narrmon.pipeline.tag import taxonomy_version
+from narrmon.pipeline.tag import taxonomy_version, use_vector_cache
 from narrmon.settings import Settings
 from narrmon.summary import SourceSummary
 
@@ -56,6 +56,7 @@ def replay(
     factory = session_factory(engine)
     out = ReplaySummary()
     version = taxonomy_version()
+    use_vector_cache(settings.vector_cache)
     try:
         with load_lock(engine, settings.data_dir):
             with factory() as session:

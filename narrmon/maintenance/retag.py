@@ -22,7 +22,13 @@ from narrmon.database import open_initialised
 from narrmon.locks import load_lock
 from narrmon.maintenance.batches import id_batches
 from narrmon.pipeline.rollups import rebuild_dirty
-from narrmon.pipeline.tag import TagJob, tag_jobs, tagger_version, taxonomy_version
+from narrmon.pipeline.tag import (
+    TagJob,
+    tag_jobs,
+    tagger_version,
+    taxonomy_version,
+    use_vector_cache,
+)
 from narrmon.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -64,6 +70,7 @@ def retag_all(
     summary = RetagSummary(taxonomy_version=version, tagger_version=tagger_version())
     engine = open_initialised(settings.database_url)
     factory = session_factory(engine)
+    use_vector_cache(settings.vector_cache)
     try:
         from narrmon.bootstrap import taxonomy
 

@@ -12,9 +12,11 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
+from pathlib import Path
 from typing import Any
 
 from crawlers.items import PageRecord
+from narrmon.pipeline.tag import use_vector_cache
 
 # Pages handed to a worker at a time (~0.3 s of work): few enough futures that the
 # streaming loop's waits stay cheap (8 cost the parent ~2 CPU-s per 5,000 pages), small
@@ -100,19 +102,30 @@ def _process(task: PageTask) -> PageOutcome:
     return PageOutcome(task, article, story_keys=text_story_keys(article.text))
 
 
-def _warm_up() -> None:
-    """Import the heavy modules once per worker, before the first page arrives."""
+def _warm_up(vector_cache: Path | None) -> None:
+    """Import the heavy modules once per worker, before the first page arrives, and open
+    the shared sentence vectors (the tag stage runs on the same workers)."""
     import crawlers.extraction  # noqa: F401
-    import narratives  # noqa: F401  (the tag stage runs on the same workers)
+    import narratives  # noqa: F401
+
+    use_vector_cache(vector_cache)
 
 
-def make_pool(workers: int) -> Executor | None:
-    """A process pool of ``workers`` extraction processes, or None to work inline (1)."""
+def make_pool(workers: int, vector_cache: Path | None = None) -> Executor | None:
+    """A process pool of ``workers`` extraction processes, or None to work inline (1).
+
+    The tag stage's shared sentence vectors (``vector_cache``, settings.vector_cache) are
+    opened in this process and in every worker.
+    """
+    use_vector_cache(vector_cache)
     if workers <= 1:
         return None
     # forkserver: workers never inherit the loader's database connections or threads.
     return ProcessPoolExecutor(
-        max_workers=workers, mp_context=get_context("forkserver"), initializer=_warm_up
+        max_workers=workers,
+        mp_context=get_context("forkserver"),
+        initializer=_warm_up,
+        initargs=(vector_cache,),
     )
 
 

@@ -252,7 +252,7 @@ def run_cycle(
         sync_catalogue(engine, read_sources(sources_path or settings.sources_path))
         version = taxonomy_version()
         gx_warm_up = warm_up_gate(settings.data_dir)
-        pool = make_pool(settings.workers)
+        pool = make_pool(settings.workers, settings.vector_cache)
         try:
             jobs = [prepare_crawl(settings, engine, src, summary.run_id) for src in sources]
             # All sources crawl side by side in one process (one Scrapy start-up, one

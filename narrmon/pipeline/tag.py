@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from models.records import TagRecord
@@ -58,6 +59,14 @@ def tag_records(tags: Iterable[Any]) -> list[TagRecord]:
         )
         for t in tags
     ]
+
+
+def use_vector_cache(path: Path | None) -> None:
+    """Share the encoder's sentence vectors through ``path`` (settings.vector_cache) in
+    this process; ``None`` keeps them to the process."""
+    from narratives.embedding import use_disk_cache
+
+    use_disk_cache(path)
 
 
 def tag_one(job: TagJob) -> TagOutcome:
