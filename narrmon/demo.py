@@ -17,7 +17,7 @@ from pathlib import Path
 
 from narrmon.errors import NarrmonError
 from narrmon.pipeline.run import CycleSummary, run_cycle
-from narrmon.settings import Settings
+from narrmon.settings import Settings, default_vector_cache
 
 log = logging.getLogger(__name__)
 
@@ -49,15 +49,21 @@ def demo_window(today: date) -> tuple[date, date]:
 
 
 def demo_settings(settings: Settings) -> Settings:
-    """The demo's own data folder and SQLite file (NARRMON_DATABASE_URL is ignored)."""
+    """The demo's own data folder and SQLite file (NARRMON_DATABASE_URL is ignored); the
+    data folder's default file of sentence vectors moves into the demo's folder too (one
+    NARRMON_VECTOR_CACHE names explicitly is kept: it holds no data, only vectors)."""
     data_dir = (settings.data_dir / "demo").resolve()
     database_url = f"sqlite:///{data_dir}/narrmon.sqlite3"
+    vectors = settings.vector_cache
+    if vectors == default_vector_cache(settings.data_dir):
+        vectors = default_vector_cache(data_dir)
     return replace(
         settings,
         data_dir=data_dir,
         database_url=database_url,
         dashboard_database_url=database_url,
         sources_path=DEMO_SOURCES,
+        vector_cache=vectors,
     )
 
 

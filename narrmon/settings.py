@@ -261,12 +261,17 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     )
 
 
+def default_vector_cache(data_dir: Path) -> Path:
+    """The file of shared sentence vectors when NARRMON_VECTOR_CACHE is unset."""
+    return data_dir / "cache" / "sentence-vectors.sqlite3"
+
+
 def _vector_cache(env: Mapping[str, str], data_dir: Path) -> Path | None:
     """NARRMON_VECTOR_CACHE: a file path, 'off', or unset for the data folder's."""
-    value = (_get(env, "NARRMON_VECTOR_CACHE") or "").strip()
+    value = _get(env, "NARRMON_VECTOR_CACHE")
     if value.lower() == "off":
         return None
-    return Path(value) if value else data_dir / "cache" / "sentence-vectors.sqlite3"
+    return Path(value) if value else default_vector_cache(data_dir)
 
 
 @dataclass(frozen=True)

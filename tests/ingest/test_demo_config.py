@@ -27,7 +27,7 @@ from narrmon.demo import (
     demo_window,
 )
 from narrmon.health import check_health
-from narrmon.settings import Settings
+from narrmon.settings import Settings, load_settings
 from tests.dashboards.browser import DevTools, serve_dashboard, walk_analyst_tasks
 
 pytestmark = pytest.mark.crawl
@@ -89,6 +89,16 @@ def test_demo_settings_never_name_the_configured_database(settings: Settings) ->
     assert demo.database_url == demo.dashboard_database_url == expected
     assert settings.database_url not in (demo.database_url, demo.dashboard_database_url)
     assert demo.sources_path == DEMO_SOURCES
+
+
+def test_demo_keeps_the_default_sentence_vectors_in_its_own_folder(tmp_path: Path) -> None:
+    """Unset, NARRMON_VECTOR_CACHE lies in the data folder: the demo's lies in its own."""
+    demo = demo_settings(load_settings({"NARRMON_DATA_DIR": str(tmp_path)}))
+    assert demo.vector_cache == demo.data_dir / "cache" / "sentence-vectors.sqlite3"
+    assert demo.vector_cache.is_relative_to((tmp_path / "demo").resolve())
+    chosen = tmp_path / "shared.sqlite3"
+    env = {"NARRMON_DATA_DIR": str(tmp_path), "NARRMON_VECTOR_CACHE": str(chosen)}
+    assert demo_settings(load_settings(env)).vector_cache == chosen
 
 
 # One full demo (~40 core-s), with the PostgreSQL test database configured: the demo's
