@@ -86,15 +86,31 @@ def _get_or_add(getter: Any, adder: Any, name: str) -> Any:
         return adder(name)
 
 
-def _site_config(docs_dir: Path) -> dict[str, Any]:
+# Module Great Expectations instantiates the Data Docs views from (compiled templates kept).
+DOCS_VIEWS = "quality.gx_docs_views"
+
+
+def site_config(root: Path) -> dict[str, Any]:
+    """The Data Docs site of the quality directory ``root``: pages under ``docs/``,
+    rendered by views that keep compiled templates in ``gx/uncommitted/jinja-bytecode``."""
+    bytecode_dir = str(root / "gx" / "uncommitted" / "jinja-bytecode")
+
+    def view(class_name: str) -> dict[str, Any]:
+        return {"module_name": DOCS_VIEWS, "class_name": class_name, "bytecode_dir": bytecode_dir}
+
+    page = {"view": view("CachedJinjaPageView")}
     return {
         "class_name": "SiteBuilder",
         "show_how_to_buttons": False,
         "store_backend": {
             "class_name": "TupleFilesystemStoreBackend",
-            "base_directory": str(docs_dir),
+            "base_directory": str(root / "docs"),
         },
-        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        "site_section_builders": {"expectations": page, "validations": page, "profiling": page},
+        "site_index_builder": {
+            "class_name": "DefaultSiteIndexBuilder",
+            "view": view("CachedJinjaIndexPageView"),
+        },
     }
 
 
@@ -107,14 +123,13 @@ def _build(root: Path) -> Runtime:
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     context.variables.save()
 
-    docs_dir = root / "docs"
     sites = context.variables.data_docs_sites or {}
     if "local_site" in sites:
         context.delete_data_docs_site("local_site")
     if DOCS_SITE in sites:
-        context.update_data_docs_site(DOCS_SITE, _site_config(docs_dir))
+        context.update_data_docs_site(DOCS_SITE, site_config(root))
     else:
-        context.add_data_docs_site(DOCS_SITE, _site_config(docs_dir))
+        context.add_data_docs_site(DOCS_SITE, site_config(root))
 
     source = _get_or_add(context.data_sources.get, context.data_sources.add_pandas, DATASOURCE)
     asset = _get_or_add(source.get_asset, source.add_dataframe_asset, ASSET)

@@ -5,15 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import logging
 import os
 import shutil
 import subprocess
 import sys
-import traceback
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -29,36 +26,10 @@ from models.records import QuarantineRecord
 from models.schema import Source
 from narrmon.cli import main
 from narrmon.settings import Settings
+from tests.cli import run_cli
 from tests.conftest import PG_ADMIN_URL
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@dataclass(frozen=True)
-class Ran:
-    """What one `narrmon` invocation left: exit code, stdout and stderr apart."""
-
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-def run_cli(*args: str) -> Ran:
-    """`narrmon ARGS` in this process, through Click's runner (a subprocess per call cost
-    ~0.7 core-s of imports; `test_entry_point_*` runs the real entry point). An exception
-    that escapes a command comes back as its traceback on stderr with exit code 1, as it
-    would from the process; the root logger the CLI configures is restored afterwards."""
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    try:
-        res = CliRunner().invoke(main, list(args), prog_name="narrmon")
-    finally:
-        root.handlers[:] = handlers
-        root.setLevel(level)
-    stderr, escaped = res.stderr, res.exception
-    if escaped is not None and not isinstance(escaped, SystemExit):
-        stderr += "".join(traceback.format_exception(escaped))
-    return Ran(res.exit_code, res.stdout, stderr)
 
 
 def run_process(*args: str) -> subprocess.CompletedProcess[str]:

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +13,7 @@ from demo_outlets import SiteServer, generate_sites, serve_sites
 from models.db import make_engine, session_factory
 from models.schema import Article, DailyRollup, NarrativeTag
 from narrmon.settings import Settings
+from tests.cli import run_cli
 
 pytestmark = pytest.mark.crawl
 
@@ -33,23 +31,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SiteServer]:
     srv.stop()
 
 
-def narrmon(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "narrmon.cli", *args],
-        capture_output=True,
-        text=True,
-        env=os.environ.copy(),
-        timeout=600,
-        check=False,
-    )
-
-
 @pytest.mark.pool  # re-extraction on the pool, as in production
 def test_retag_and_reextract_are_idempotent(
     server: SiteServer, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("NARRMON_SOURCES", str(server.write_sources(tmp_path / "sources.yaml")))
-    res = narrmon("run", "--json")
+    res = run_cli("run", "--json")
     assert res.returncode == 0, res.stderr[-2000:]
     assert json.loads(res.stdout)["totals"]["new"] > 0
     engine = make_engine(settings.database_url)
@@ -67,7 +54,7 @@ def test_retag_and_reextract_are_idempotent(
     assert before
 
     server.clear_log()
-    res = narrmon("retag", "--batch-size", "3")
+    res = run_cli("retag", "--batch-size", "3")
     assert res.returncode == 0, res.stderr[-2000:]
     assert "retagged" in res.stdout and "retagged 3 articles" in res.stderr
     with factory() as s:
@@ -77,13 +64,13 @@ def test_retag_and_reextract_are_idempotent(
         versions = set(s.scalars(select(NarrativeTag.taxonomy_version)))
         assert s.scalar(select(func.sum(DailyRollup.articles))) == rollups_before
     assert after == before and versions == {__import__("narratives").TAXONOMY_VERSION}
-    assert narrmon("retag").returncode == 0
+    assert run_cli("retag").returncode == 0
 
     with factory() as s:
         texts = {a.url: a.text for a in s.scalars(select(Article))}
         s.execute(update(Article).values(text="stale", content_hash="x"))
         s.commit()
-    res = narrmon("reextract")
+    res = run_cli("reextract")
     assert res.returncode == 0, res.stderr[-2000:]
     assert f"{len(texts)} changed" in res.stdout
     with factory() as s:
@@ -98,7 +85,7 @@ def test_every_article_carries_its_tagger_version_and_retag_outdated_redoes_only
     import narratives
 
     monkeypatch.setenv("NARRMON_SOURCES", str(server.write_sources(tmp_path / "sources.yaml")))
-    res = narrmon("run", "--json")
+    res = run_cli("run", "--json")
     assert res.returncode == 0, res.stderr[-2000:]
     engine = make_engine(settings.database_url)
     factory = session_factory(engine)
@@ -112,15 +99,15 @@ def test_every_article_carries_its_tagger_version_and_retag_outdated_redoes_only
         s.execute(update(Article).where(Article.id.in_(old)).values(tagger_version="rules-1"))
         s.commit()
 
-    res = narrmon("retag", "--outdated", "--batch-size", "2")
+    res = run_cli("retag", "--outdated", "--batch-size", "2")
     assert res.returncode == 0, res.stderr[-2000:]
     assert "retagged 4 articles with tagger " + narratives.TAGGER_VERSION in res.stdout
     with factory() as s:
         assert set(s.scalars(select(Article.tagger_version))) == {narratives.TAGGER_VERSION}
-    assert "retagged 0 articles" in narrmon("retag", "--outdated").stdout
+    assert "retagged 0 articles" in run_cli("retag", "--outdated").stdout
 
     out = tmp_path / "export.jsonl"
-    res = narrmon("export", "--format", "jsonl", "-o", str(out))
+    res = run_cli("export", "--format", "jsonl", "-o", str(out))
     assert res.returncode == 0, res.stderr[-2000:]
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert any(not r["relevant"] for r in records)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
+import pytest
 import yaml
 from sqlalchemy import select
 
@@ -20,6 +18,7 @@ from narrmon.pipeline.extract import PageTask, process_page
 from narrmon.pipeline.load import load_outcomes
 from narrmon.settings import Settings
 from narrmon.summary import SourceSummary
+from tests.cli import run_cli
 
 BODY = (
     "Moscow again accused the West of breaking the promise it says was made in 1990 that NATO "
@@ -51,7 +50,9 @@ def entry(allowed: list[str]) -> dict[str, object]:
     }
 
 
-def test_replay_loads_an_item_after_its_cause_is_fixed(settings: Settings, tmp_path: Path) -> None:
+def test_replay_loads_an_item_after_its_cause_is_fixed(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     url = "https://news.herald.example/world/kremlin-promise"
     archive = WarcArchive(tmp_path / "run.warc.gz")
     rec = archive.write_response(url, 200, [("Content-Type", "text/html; charset=utf-8")], PAGE)
@@ -88,28 +89,14 @@ def test_replay_loads_an_item_after_its_cause_is_fixed(settings: Settings, tmp_p
 
     fixed = tmp_path / "sources.yaml"
     fixed.write_text(yaml.safe_dump({"sources": [entry(["herald.example"])]}), encoding="utf-8")
-    env = {**os.environ, "NARRMON_SOURCES": str(fixed)}
-    res = subprocess.run(
-        [sys.executable, "-m", "narrmon.cli", "quarantine", "replay", "--all"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )
+    monkeypatch.setenv("NARRMON_SOURCES", str(fixed))
+    res = run_cli("quarantine", "replay", "--all")
     assert res.returncode == 0, res.stderr[-2000:]
     assert "loaded 1" in res.stdout
     with factory() as s:
         (article,) = s.scalars(select(Article)).all()
         assert article.url == url and article.title == "Kremlin revives the 1990 promise dispute"
         assert s.scalars(select(QuarantineItem.status)).all() == ["replayed"]
-    res = subprocess.run(
-        [sys.executable, "-m", "narrmon.cli", "quarantine", "replay"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )
+    res = run_cli("quarantine", "replay")
     assert res.returncode == 1 and "--id ID" in res.stderr
     engine.dispose()

@@ -4,10 +4,7 @@ its exit codes, failed sources' causes in words and the per-source deadline."""
 from __future__ import annotations
 
 import json
-import os
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from datetime import datetime
@@ -24,13 +21,16 @@ from models.db import make_engine, session_factory
 from models.schema import Article, CrawlRun, DailyRollup, NarrativeTag, QuarantineItem
 from narrmon import exit_codes
 from narrmon.settings import Settings
+from tests.cli import run_cli
 
 pytestmark = pytest.mark.crawl
 
 # Enough articles per outlet for robots-disallowed ones (every 10th on one outlet).
 ARTICLES_PER_OUTLET = 12
-# Seconds the slow article takes to answer: above the GX warm-up even on a loaded machine.
-SLOW_S = 20
+# The slow source's held article, and the longest the server holds it (s): a run that
+# waited for every crawl before loading would keep the others unloaded that long.
+HELD_PATH = "/held/slow.html"
+HOLD_MAX_S = 120.0
 
 
 @pytest.fixture(scope="module")
@@ -41,17 +41,6 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[SiteManife
     server = serve_sites(manifest.root)
     yield manifest, server
     server.stop()
-
-
-def narrmon(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "narrmon.cli", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **env},
-        timeout=600,
-        check=False,
-    )
 
 
 def expected_articles(manifest: SiteManifest, server: SiteServer) -> dict[str, dict[str, Any]]:
@@ -80,7 +69,7 @@ def assert_exports_carry_provenance(settings: Settings, run_id: str, tmp_path: P
     from warcio.archiveiterator import ArchiveIterator
 
     out = tmp_path / "articles.parquet"
-    res = narrmon("export", "--format", "parquet", "-o", str(out))
+    res = run_cli("export", "--format", "parquet", "-o", str(out))
     assert res.returncode == 0, res.stderr[-2000:]
     dictionary = json.loads((tmp_path / "articles.dictionary.json").read_text(encoding="utf-8"))
     table = pq.read_table(out)
@@ -102,7 +91,7 @@ def assert_exports_carry_provenance(settings: Settings, run_id: str, tmp_path: P
         assert row["page_url"].startswith("http")
         norm = re.sub(r"\s+", " ", row["text"]).strip().lower()
         assert row["content_hash"] == hashlib.sha256(norm.encode()).hexdigest()
-    res = narrmon("export", "--format", "parquet", "-o", str(out))
+    res = run_cli("export", "--format", "parquet", "-o", str(out))
     assert res.returncode == 1 and "exists; pass --force" in res.stderr
 
 
@@ -113,7 +102,7 @@ def test_run_stores_every_article_once_then_adds_nothing(
     manifest, server = sites
     sources = server.write_sources(tmp_path / "sources.yaml")
     server.clear_log()
-    first = narrmon("run", "--sources", str(sources), "--json")
+    first = run_cli("run", "--sources", str(sources), "--json")
     assert first.returncode == 0, first.stderr[-3000:]
     summary = json.loads(first.stdout)
     expected = expected_articles(manifest, server)
@@ -162,7 +151,7 @@ def test_run_stores_every_article_once_then_adds_nothing(
     assert_exports_carry_provenance(settings, summary["run_id"], tmp_path)
 
     server.clear_log()
-    second = narrmon("run", "--sources", str(sources), "--json")
+    second = run_cli("run", "--sources", str(sources), "--json")
     assert second.returncode == 0, second.stderr[-3000:]
     assert_counts_add_up(json.loads(second.stdout))
     totals = json.loads(second.stdout)["totals"]
@@ -183,7 +172,7 @@ def test_run_stores_every_article_once_then_adds_nothing(
 
 
 def test_run_with_unknown_source_is_a_clear_error(settings: Settings, tmp_path: Path) -> None:
-    res = narrmon("run", "--source", "no-such-source")
+    res = run_cli("run", "--source", "no-such-source")
     assert res.returncode == 1
     assert "unknown source id(s): no-such-source" in res.stderr
 
@@ -194,10 +183,9 @@ def test_a_finished_source_is_loaded_while_a_slow_one_still_crawls(
     """All sources crawl in one process; each is loaded and summed up once its crawler
     closes, not when the slowest source is done."""
     import dataclasses
-    import time
+    import threading
 
-    import yaml
-
+    from demo_outlets.faults import FaultResponse
     from demo_outlets.generate import OUTLETS_DIR
     from narrmon.pipeline.run import run_cycle
     from narrmon.summary import SourceProgress, SourceSummary
@@ -207,29 +195,49 @@ def test_a_finished_source_is_loaded_while_a_slow_one_still_crawls(
     slow = data["sources"][0]
     outlet = slow["id"].removeprefix("demo-")
     origin = server.origin(outlet)
-    # One article that answers after SLOW_S makes this source the slowest by far (longer
-    # than the Great Expectations warm-up, which every source waits for before loading).
+    # One article of the slow source is held by the server until the run's progress shows
+    # every other source loaded (or HOLD_MAX_S, when the run waits for the slowest crawl).
     feed = Path(manifest.root) / OUTLETS_DIR / outlet / "slow-feed.xml"
     feed.write_text(
         '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>slow</title>'
         f"<link>{origin}/</link><item><title>slow</title>"
-        f"<link>{origin}/_fault/slow?s={SLOW_S}</link></item></channel></rss>",
+        f"<link>{origin}{HELD_PATH}</link></item></channel></rss>",
         encoding="utf-8",
     )
     slow["feeds"].append({"type": "rss", "url": f"{origin}/slow-feed.xml"})
     sources = tmp_path / "sources.yaml"
     sources.write_text(yaml.safe_dump(data), encoding="utf-8")
+    others_done = threading.Event()
+    held: list[bool] = []  # whether the others finished while the slow article was held
     finished: dict[str, float] = {}
+
+    def hold(outlet_id: str, path: str) -> FaultResponse | None:
+        if (outlet_id, path) != (outlet, HELD_PATH):
+            return None
+        held.append(others_done.wait(HOLD_MAX_S))
+        return FaultResponse(200, {"Content-Type": "text/html; charset=utf-8"}, b"<p>late</p>")
 
     def on_source(summary: SourceSummary) -> None:
         finished[summary.source_id] = time.monotonic()
 
-    cfg = dataclasses.replace(settings, workers=1)
     shown: list[list[SourceProgress]] = []
-    summary = run_cycle(cfg, sources_path=sources, on_source=on_source, on_progress=shown.append)
+
+    def on_progress(rows: list[SourceProgress]) -> None:
+        shown.append(rows)
+        # The slow source is listed first; release it once the others are shown done.
+        if not rows[0].done and all(r.done for r in rows[1:]):
+            others_done.set()
+
+    cfg = dataclasses.replace(settings, workers=1)
+    server.inject = hold
+    try:
+        summary = run_cycle(cfg, sources_path=sources, on_source=on_source, on_progress=on_progress)
+    finally:
+        server.inject = None
     assert {s.source_id for s in summary.sources} == {s["id"] for s in data["sources"]}
+    assert held and all(held), "the other sources were not loaded while the slow one crawled"
     others = [t for sid, t in finished.items() if sid != slow["id"]]
-    assert max(others) < finished[slow["id"]] - 5.0
+    assert max(others) < finished[slow["id"]]
     assert all(s.new > 0 for s in summary.sources)
     # Live progress while the slow source still crawled: the others shown done and stored.
     slow_pending = [rows for rows in shown if not rows[0].done]
@@ -272,11 +280,11 @@ def test_some_failed_exits_3_and_names_the_cause(
     good = yaml.safe_load(server.sources_yaml())["sources"][0]
     refused = outlet("refused", f"http://127.0.0.1:{free_port()}")  # nothing listens there
     path = write_sources(tmp_path / "sources.yaml", [good, refused])
-    res = narrmon("run", "--sources", str(path))
+    res = run_cli("run", "--sources", str(path))
     assert res.returncode == exit_codes.SOME_SOURCES_FAILED, res.stderr[-2000:]
     assert "every feed failed: connection refused or dropped" in res.stdout
     assert "1 of 2 sources failed" in res.stderr
-    res = narrmon("run", "--sources", str(path), "--json")
+    res = run_cli("run", "--sources", str(path), "--json")
     assert res.returncode == exit_codes.SOME_SOURCES_FAILED
     assert '"status": "failed"' in res.stdout
 
@@ -290,7 +298,7 @@ def test_no_source_succeeded_exits_4(settings: Settings, tmp_path: Path) -> None
             outlet("nowhere", "http://nx.invalid"),
         ],
     )
-    res = narrmon("run", "--sources", str(path))
+    res = run_cli("run", "--sources", str(path))
     assert res.returncode == exit_codes.ALL_SOURCES_FAILED, res.stderr[-2000:]
     assert "connection refused or dropped" in res.stdout
     assert "host name not found (DNS)" in res.stdout
@@ -298,15 +306,18 @@ def test_no_source_succeeded_exits_4(settings: Settings, tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-def test_a_silent_outlet_stops_at_its_deadline(settings: Settings, tmp_path: Path) -> None:
+def test_a_silent_outlet_stops_at_its_deadline(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """An outlet that accepts connections and never answers cannot stall the run."""
+    monkeypatch.setenv("NARRMON_SOURCE_DEADLINE", "3")
     with socket.socket() as silent:
         silent.bind(("127.0.0.1", 0))
         silent.listen(64)  # the kernel completes handshakes; nobody ever reads or answers
         origin = f"http://127.0.0.1:{silent.getsockname()[1]}"
         path = write_sources(tmp_path / "sources.yaml", [outlet("silent", origin)])
         started = time.monotonic()
-        res = narrmon("run", "--sources", str(path), NARRMON_SOURCE_DEADLINE="3")
+        res = run_cli("run", "--sources", str(path))
         elapsed = time.monotonic() - started
     assert res.returncode == exit_codes.ALL_SOURCES_FAILED, res.stderr[-2000:]
     assert "stopped at its crawl deadline" in res.stdout

@@ -211,6 +211,28 @@ def test_data_docs_are_built(tmp_path: Path, gx_data_dir: Path, row_factory: Row
     assert build_data_docs(tmp_path, full=True) == str(index)
 
 
+def test_data_docs_templates_compile_once_and_later_builds_reuse_them(
+    tmp_path: Path, gx_data_dir: Path, row_factory: RowFactory
+) -> None:
+    """Compiled Jinja templates are kept beside the context; a broken one is rewritten."""
+    from quality.gate import build_data_docs
+
+    validate_batch([row_factory(1)], data_dir=tmp_path, run_id="first", build_docs=True)
+    folder = tmp_path / "quality" / "gx" / "uncommitted" / "jinja-bytecode"
+    compiled = {p: p.stat().st_mtime_ns for p in folder.glob("*.cache")}
+    assert len(compiled) >= 5, sorted(compiled)
+    broken = sorted(compiled)[0]
+    broken.write_bytes(b"not bytecode")
+
+    validate_batch([row_factory(2)], data_dir=tmp_path, run_id="second")
+    index = Path(build_data_docs(tmp_path))
+    assert "second" in index.read_text(encoding="utf-8")
+    after = {p: p.stat().st_mtime_ns for p in folder.glob("*.cache")}
+    assert set(after) == set(compiled)
+    assert all(after[p] == t for p, t in compiled.items() if p != broken)  # loaded, not rebuilt
+    assert broken.read_bytes() != b"not bytecode"
+
+
 def test_old_validations_are_pruned(
     tmp_path: Path, gx_data_dir: Path, row_factory: RowFactory
 ) -> None:
