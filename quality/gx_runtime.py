@@ -98,7 +98,6 @@ def site_config(root: Path) -> dict[str, Any]:
     def view(class_name: str) -> dict[str, Any]:
         return {"module_name": DOCS_VIEWS, "class_name": class_name, "bytecode_dir": bytecode_dir}
 
-    page = {"view": view("CachedJinjaPageView")}
     return {
         "class_name": "SiteBuilder",
         "show_how_to_buttons": False,
@@ -106,7 +105,10 @@ def site_config(root: Path) -> dict[str, Any]:
             "class_name": "TupleFilesystemStoreBackend",
             "base_directory": str(root / "docs"),
         },
-        "site_section_builders": {"expectations": page, "validations": page, "profiling": page},
+        "site_section_builders": {
+            section: {"view": view("CachedJinjaPageView")}
+            for section in ("expectations", "validations", "profiling")
+        },
         "site_index_builder": {
             "class_name": "DefaultSiteIndexBuilder",
             "view": view("CachedJinjaIndexPageView"),
