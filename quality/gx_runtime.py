@@ -1,10 +1,13 @@
 """Great Expectations, loaded lazily once per process, and one file data context per root.
 
-``import great_expectations`` costs about 12 s, so nothing imports it at module level:
+``import great_expectations`` costs seconds (3.5 core-s measured on 2026-12-05, far more
+on a loaded machine), so nothing imports it at module level:
 :func:`quality.gx_import.gx_module` does on first use. Each quality directory
 (``<data_dir>/quality``) gets a file data context under ``gx/`` holding the datasource,
 the article suite, the validation definition, a checkpoint that updates Data Docs, and
-the stored validation results; the Data Docs site is written to ``docs/`` beside it.
+the stored validation results; the Data Docs site is written to ``docs/`` beside it, by
+views that keep compiled templates in ``gx/uncommitted/jinja-bytecode``
+(:mod:`quality.gx_docs_views`).
 Contexts are cached per process (module level), keyed by the quality directory.
 """
 

@@ -208,7 +208,7 @@ def test_a_finished_source_is_loaded_while_a_slow_one_still_crawls(
     sources = tmp_path / "sources.yaml"
     sources.write_text(yaml.safe_dump(data), encoding="utf-8")
     others_done = threading.Event()
-    held: list[bool] = []  # whether the others finished while the slow article was held
+    held: list[bool] = []  # whether the others were shown loaded while the article was held
     finished: dict[str, float] = {}
 
     def hold(outlet_id: str, path: str) -> FaultResponse | None:
