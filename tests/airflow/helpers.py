@@ -99,23 +99,30 @@ def pg_url(admin_url: str, dbname: str) -> str:
 
 
 def assert_stored(
-    settings: Settings, manifest: SiteManifest, server: SiteServer, ignore: tuple[str, ...] = ()
+    settings: Settings,
+    manifest: SiteManifest,
+    server: SiteServer,
+    ignore: tuple[str, ...] = (),
+    others: tuple[str, ...] = (),
 ) -> None:
     """Every fixture article is stored once, every source's crawl run is ok, rollups exist.
 
-    Sources in ``ignore`` (broken on purpose) are left out of the crawl-run checks.
+    Sources in ``ignore`` (broken on purpose) are left out of the crawl-run checks. Sources
+    in ``others`` were served beside the fixture outlets (the test checks their articles):
+    their crawl runs must be ok too, and their articles are not fixture articles.
     """
     engine = make_engine(settings.database_url)
     try:
         with session_factory(engine)() as session:
-            urls = set(session.scalars(select(Article.url)))
+            urls = set(session.scalars(select(Article.url).where(Article.source_id.not_in(others))))
             assert urls == expected_urls(manifest, server)
             runs = [
                 r
                 for r in session.execute(select(CrawlRun.source_id, CrawlRun.status))
                 if r.source_id not in ignore
             ]
-            assert {r.source_id for r in runs} == {f"demo-{o['id']}" for o in manifest.outlets}
+            fixture_sources = {f"demo-{o['id']}" for o in manifest.outlets}
+            assert {r.source_id for r in runs} == fixture_sources | set(others)
             assert {r.status for r in runs} == {"ok"}, runs
             assert session.scalar(select(func.count()).select_from(DailyRollup))
     finally:

@@ -27,6 +27,8 @@ from tests.airflow.helpers import (
     run_airflow,
     tail,
 )
+from tests.stories.syndication_sites import OUTLETS as WIRE_OUTLETS
+from tests.stories.syndication_sites import assert_one_wire_story, serve_outlets
 
 pytestmark = [pytest.mark.airflow, pytest.mark.slow]
 
@@ -65,10 +67,17 @@ DEAD_RETRIES = 1
 DEAD_RETRY_DELAY_S = 1
 
 
-def with_dead_source(sources: Path) -> Path:
-    """Add a source whose outlet is down: its only feed's port refuses connections."""
+# Issue 14's three outlets reprinting one wire story (tests/stories/syndication_sites.py),
+# served in the SQLite run below beside the fixture outlets.
+WIRE = tuple(WIRE_OUTLETS)
+
+
+def with_dead_source(sources: Path, wire_sources: Path) -> Path:
+    """Add a source whose outlet is down (its only feed's port refuses connections) and
+    the wire outlets' sources."""
     data = yaml.safe_load(sources.read_text(encoding="utf-8"))
     data["sources"].append(unreachable_source(DEAD))
+    data["sources"] += yaml.safe_load(wire_sources.read_text(encoding="utf-8"))["sources"]
     sources.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return sources
 
@@ -117,25 +126,31 @@ def test_dags_test_on_sqlite_a_dead_outlet_fails_its_crawl_with_the_cause_and_re
     is upstream_failed; every task of the live sources succeeds, the rollups run, and
     `a_source_failed` fails the run. Then the export and retag DAGs run on the database
     just filled.
+
+    The live sources include issue 14's three outlets reprinting one wire story: the three
+    copies are one story through the ingest DAG too. This SQLite run is the story check's
+    only `dags test` (the `narrmon run` path is checked on both backends in
+    tests/stories/test_syndication_run.py); it had a `dags test` run of its own (~26 s).
     """
     manifest, server = fixture_sites
     home, sql_conn = airflow_sqlite
-    sources = with_dead_source(server.write_sources(tmp_path / "sources.yaml"))
-    env = airflow_env(
-        home,
-        sql_conn,
-        NARRMON_SOURCES=str(sources),
-        NARRMON_TASK_RETRIES=str(DEAD_RETRIES),
-        NARRMON_TASK_RETRY_DELAY=str(DEAD_RETRY_DELAY_S),
-    )
-
-    started = time.monotonic()
-    proc = run_airflow("dags", "test", "narrmon_ingest", env=env)
-    elapsed = time.monotonic() - started
+    with serve_outlets(tmp_path / "wire") as wire_sources:
+        sources = with_dead_source(server.write_sources(tmp_path / "sources.yaml"), wire_sources)
+        env = airflow_env(
+            home,
+            sql_conn,
+            NARRMON_SOURCES=str(sources),
+            NARRMON_TASK_RETRIES=str(DEAD_RETRIES),
+            NARRMON_TASK_RETRY_DELAY=str(DEAD_RETRY_DELAY_S),
+        )
+        started = time.monotonic()
+        proc = run_airflow("dags", "test", "narrmon_ingest", env=env)
+        elapsed = time.monotonic() - started
     output = proc.stdout + proc.stderr
     assert proc.returncode != 0, tail(proc)  # the run is failed, on purpose
     tis = task_instances(sql_conn)
-    live = [f"demo-{o['id']}" for o in manifest.outlets]
+    fixture_live = [f"demo-{o['id']}" for o in manifest.outlets]
+    live = [*fixture_live, *WIRE]
     assert tis[("source.crawl", DEAD)] == ("failed", 1 + DEAD_RETRIES), tis
     assert tis[("source.load", DEAD)][0] == "upstream_failed", tis
     for source_id in live:
@@ -149,7 +164,8 @@ def test_dags_test_on_sqlite_a_dead_outlet_fails_its_crawl_with_the_cause_and_re
     assert "Connection refused" in output, tail(proc)
     status, message = crawl_run_of(settings, DEAD)
     assert status == "failed" and message and f"every feed of {DEAD} failed" in message
-    assert_stored(settings, manifest, server, ignore=(DEAD,))
+    assert_stored(settings, manifest, server, ignore=(DEAD,), others=WIRE)
+    assert_one_wire_story(settings.database_url, beside=fixture_live)
     assert_quiet_summaries(output, live)
 
     timings = {"ingest": round(elapsed, 1)} | run_export_and_retag(env, settings)
@@ -187,18 +203,3 @@ def run_export_and_retag(env: dict[str, str], settings: Settings) -> dict[str, f
     assert proc.returncode == 0, tail(proc)
     assert "'taxonomy_version'" in proc.stdout + proc.stderr, tail(proc)
     return {"export": round(export_s, 1), "retag": round(retag_s, 1)}
-
-
-@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-def test_dags_test_counts_three_wire_copies_as_one_story(
-    settings: Settings, airflow_sqlite: tuple[Path, str], tmp_path: Path
-) -> None:
-    """Issue 14: one wire story on three outlets is one story through the ingest DAG too."""
-    from tests.stories.syndication_sites import assert_one_wire_story, serve_outlets
-
-    home, sql_conn = airflow_sqlite
-    with serve_outlets(tmp_path / "sites") as sources:
-        env = airflow_env(home, sql_conn, NARRMON_SOURCES=str(sources))
-        proc = run_airflow("dags", "test", "narrmon_ingest", env=env)
-    assert proc.returncode == 0, tail(proc)
-    assert_one_wire_story(settings.database_url)

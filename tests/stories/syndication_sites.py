@@ -9,7 +9,7 @@ people, places and numbers in its own words. Text written for this test.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from difflib import SequenceMatcher
 from functools import partial
@@ -17,7 +17,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import yaml
-from sqlalchemy import distinct, func, select
+from sqlalchemy import select
 
 from models.db import make_engine, session_factory
 from models.schema import Article
@@ -187,13 +187,20 @@ def serve_outlets(root: Path) -> Iterator[Path]:
             server.server_close()
 
 
-def assert_one_wire_story(database_url: str) -> None:
-    """The three stored wire copies share one story id; the three reports have their own."""
+def assert_one_wire_story(database_url: str, beside: Collection[str] = ()) -> None:
+    """The three stored wire copies share one story id; the three reports have their own.
+
+    ``beside``: ids of other sources whose articles are stored in the same database (a run
+    over more outlets than these three); every other stored article must belong to one of
+    them, and none may share a story with the three outlets' articles.
+    """
     engine = make_engine(database_url)
     with session_factory(engine)() as session:
-        arts = {(a.source_id, a.url.rsplit("/", 1)[1]): a for a in session.scalars(select(Article))}
-        distinct_stories = session.scalar(select(func.count(distinct(Article.story_id))))
+        stored = list(session.scalars(select(Article)))
     engine.dispose()
+    strangers = {a.source_id for a in stored} - set(OUTLETS) - set(beside)
+    assert not strangers, sorted(strangers)
+    arts = {(a.source_id, a.url.rsplit("/", 1)[1]): a for a in stored if a.source_id in OUTLETS}
     assert len(arts) == 6, sorted(arts)
     copies = [arts[(o, "wire-sweden.html")] for o in OUTLETS]
     reports = [arts[(o, "own-sweden.html")] for o in OUTLETS]
@@ -203,4 +210,7 @@ def assert_one_wire_story(database_url: str) -> None:
     assert len({a.content_hash for a in copies}) == 3
     assert len({a.story_id for a in copies}) == 1
     assert len({a.story_id for a in reports} | {copies[0].story_id}) == 4
-    assert distinct_stories == 4
+    ours = {a.story_id for a in arts.values()}
+    assert len(ours) == 4
+    # No article of another outlet joined these stories.
+    assert not [a.url for a in stored if a.source_id not in OUTLETS and a.story_id in ours]
