@@ -20,6 +20,8 @@ from demo_outlets import SiteManifest, SiteServer, generate_sites, serve_sites
 from models.db import make_engine, session_factory
 from models.schema import Article, CrawlRun, DailyRollup, NarrativeTag, QuarantineItem
 from narrmon import exit_codes
+from narrmon.pipeline import run as pipeline_run
+from narrmon.pipeline.run import CycleSummary
 from narrmon.settings import Settings
 from tests.cli import run_cli
 
@@ -274,19 +276,45 @@ def write_sources(path: Path, sources: list[dict[str, Any]]) -> Path:
 
 
 def test_some_failed_exits_3_and_names_the_cause(
-    sites: tuple[SiteManifest, SiteServer], settings: Settings, tmp_path: Path
+    sites: tuple[SiteManifest, SiteServer],
+    settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """Exit 3 and the failed source's cause in words, in the summary table and in --json.
+
+    One real run: `--json` is then shown the summary that run returned (the command's
+    two branches differ only in how they print it and share the exit code), instead of a
+    second crawl of the same outlets (~12 s per backend). `--json` over real runs is
+    checked by the other tests of this file.
+    """
     _, server = sites
     good = yaml.safe_load(server.sources_yaml())["sources"][0]
     refused = outlet("refused", f"http://127.0.0.1:{free_port()}")  # nothing listens there
     path = write_sources(tmp_path / "sources.yaml", [good, refused])
+    summaries: list[CycleSummary] = []
+    real_cycle = pipeline_run.run_cycle
+
+    def recorded_cycle(*args: Any, **kwargs: Any) -> CycleSummary:
+        summaries.append(real_cycle(*args, **kwargs))
+        return summaries[-1]
+
+    monkeypatch.setattr(pipeline_run, "run_cycle", recorded_cycle)
     res = run_cli("run", "--sources", str(path))
     assert res.returncode == exit_codes.SOME_SOURCES_FAILED, res.stderr[-2000:]
     assert "every feed failed: connection refused or dropped" in res.stdout
     assert "1 of 2 sources failed" in res.stderr
+
+    (summary,) = summaries
+    monkeypatch.setattr(pipeline_run, "run_cycle", lambda *args, **kwargs: summary)
     res = run_cli("run", "--sources", str(path), "--json")
     assert res.returncode == exit_codes.SOME_SOURCES_FAILED
-    assert '"status": "failed"' in res.stdout
+    statuses = {s["source_id"]: s for s in json.loads(res.stdout)["sources"]}
+    assert statuses[good["id"]]["status"] == "ok"
+    assert statuses["refused"]["status"] == "failed"
+    assert (
+        "every feed failed: connection refused or dropped" in statuses["refused"]["error_message"]
+    )
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
