@@ -38,9 +38,10 @@ _counter = itertools.count()
 
 
 # Marks of the files that hold the suite's longest tests (multi-run soaks, Airflow runs, a
-# browser): with `--dist loadfile --no-loadscope-reorder` those files are handed out first,
-# so the two workers end together instead of one starting the 2-minute soak at the end.
-LONG_MARKS = ("slow", "airflow", "browser")
+# browser, the tagger's evaluations): with `--dist loadfile --no-loadscope-reorder` those
+# files are handed out first, so the two workers end together instead of one starting the
+# 2-minute soak, or the real-genre evaluation (a 60-90 s module fixture), at the end.
+LONG_MARKS = ("slow", "airflow", "browser", "bench")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
