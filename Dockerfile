@@ -32,7 +32,8 @@ COPY dags ./dags
 COPY config ./config
 COPY deploy ./deploy
 RUN uv pip install --system --no-cache --compile-bytecode --no-deps . \
-    && python -c "import narrmon.tasks, dashboards, crawlers.extraction, narratives"
+    && python -c "import narrmon.tasks, dashboards, crawlers.extraction, narratives" \
+    && python -c "from narratives import embedding; embedding.encoder()"  # tuned layers packaged
 
 # A fixed uid/gid (Airflow's image convention) so volume ownership is stable across
 # rebuilds and hosts.

@@ -16,7 +16,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install lock demo test test-fast lint bench bench-extraction bench-tagging bench-export \
         bench-quality bench-ingest bench-dashboard bench-dashboard-render bench-dags bench-dedup airflow dashboard clean help \
-        train-tagger
+        train-tagger train-encoder
 
 help:
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -74,8 +74,28 @@ bench-extraction: install ## trafilatura alone vs ours on the article-extraction
 bench-tagging: install ## tagger v1 vs v2 (+ ablations, alternative encoder) on the held-out real-genre test part
 	$(PY) -m bench.tagging --alternative --markdown docs/bench/tagging.md
 
+# With tuned encoder layers present, the learned layer is fitted on their cross-fitted vectors.
 train-tagger: install ## re-train the tagger's learned layer on the dev part (writes narratives/semantic_model.json)
-	$(PY) -m narratives.training --report docs/bench/tagger-training.md
+	$(PY) -m narratives.training $(if $(wildcard $(TUNED_LAYERS)),--crossfit $(CROSSFIT_VECTORS)) --report docs/bench/tagger-training.md
+
+# The encoder's tuned layers are trained in their own virtualenv: PyTorch (~1 GB) never enters
+# .venv, the service or CI. The cross-fitted vectors feed `make train-tagger` (same file).
+TRAIN_VENV := .venv-train
+CROSSFIT_VECTORS := data/training/crossfit-vectors.pkl
+TUNED_LAYERS := narratives/encoder_layers.bin
+$(TRAIN_VENV)/.installed: requirements.lock requirements-train.txt pyproject.toml
+	$(PYTHON) -m venv $(TRAIN_VENV)
+	$(TRAIN_VENV)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(TRAIN_VENV)/bin/uv pip sync --quiet --python $(TRAIN_VENV)/bin/python requirements.lock
+	$(TRAIN_VENV)/bin/uv pip install --quiet --python $(TRAIN_VENV)/bin/python --no-deps -e .
+	$(TRAIN_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-train.txt
+	touch $@
+
+train-encoder: $(TRAIN_VENV)/.installed ## fine-tune the encoder's top layers on the dev part (writes narratives/encoder_layers.bin), then re-train the tagger on them
+	mkdir -p $(dir $(CROSSFIT_VECTORS))
+	$(TRAIN_VENV)/bin/python -m narratives.encoder_tuning --vectors $(CROSSFIT_VECTORS) \
+		--report docs/bench/encoder-tuning.md
+	$(MAKE) train-tagger
 
 bench-quality: install ## quality gate: validation time of 1,000 articles after the GX import
 	$(PY) -m bench.quality_gate --rows 1000 --runs 7 --markdown docs/bench/quality.md

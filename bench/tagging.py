@@ -6,6 +6,9 @@ Side by side on the same passages (``tests/narratives/realgenre``, test part onl
 - **old**: tagger v1 (rules only, as it was at ``--old-commit``), run from a ``git archive``
   of that commit in a subprocess;
 - **new**: the hybrid tagger (rules + learned layer), what ``narratives.tag`` does;
+- with ``--previous-commit SHA``, **at SHA**: the tagger as it was at that commit, run from a
+  ``git archive`` of it (its own learned layer and encoder), to compare a retrained or
+  re-tuned tagger with the shipped one (docs/bench/tagging-tuned-encoder.md);
 - **rules only** and **model only**: the two layers of the new tagger apart (ablations).
 
 For each: micro-F1, non-English micro-F1, per-narrative and per-language tables, relevance
@@ -80,7 +83,7 @@ def old_package(commit: str) -> Iterator[str]:
 
 
 def old_tagger_predictions(articles: list[LabelledArticle], commit: str) -> Tagger:
-    """Tag every article with tagger v1 from ``commit`` in a subprocess; a lookup tagger."""
+    """Tag every article with the tagger at ``commit`` in a subprocess; a lookup tagger."""
     with old_package(commit) as tmp:
         payload = json.dumps([[a.text, a.language] for a in articles])
         script = (
@@ -336,6 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     ap.add_argument("--markdown", type=Path)
     ap.add_argument("--old-commit", default=OLD_COMMIT)
+    ap.add_argument("--previous-commit", help="also score the tagger as it was at this commit")
     ap.add_argument(
         "--alternative",
         action="store_true",
@@ -352,6 +356,9 @@ def main(argv: list[str] | None = None) -> int:
         "rules only": lambda t, lang: tag_with(t, lang, "rules"),
         "model only": lambda t, lang: tag_with(t, lang, "model"),
     }
+    if args.previous_commit:  # after "new", which the tables take from the second column
+        prev = {f"at {args.previous_commit}": old_tagger_predictions(test, args.previous_commit)}
+        taggers = {**dict(list(taggers.items())[:2]), **prev, **dict(list(taggers.items())[2:])}
     reports = {name: evaluate(test, fn, ids) for name, fn in taggers.items()}
     if args.alternative:
         reports["char n-gram encoder"] = alternative_report(test, ids)

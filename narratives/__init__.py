@@ -31,8 +31,16 @@ def _digest(name: str) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:8] if path.exists() else "none"
 
 
+# Tuned encoder layers (narratives/tuned_encoder.py) name themselves only when present, so
+# the version of a tagger on the stock encoder stays what it was.
+_ENCODER = (
+    f"+enc.{_digest('encoder_layers.bin')}"
+    if (Path(__file__).parent / "encoder_layers.bin").exists()
+    else ""
+)
 TAGGER_VERSION: str = (
-    f"{TAGGER_CODE_VERSION}+model.{_digest('semantic_model.json')}+lex.{_digest('taxonomy.yaml')}"
+    f"{TAGGER_CODE_VERSION}+model.{_digest('semantic_model.json')}{_ENCODER}"
+    f"+lex.{_digest('taxonomy.yaml')}"
 )
 
 __all__ = [

