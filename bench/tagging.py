@@ -350,15 +350,11 @@ def main(argv: list[str] | None = None) -> int:
     test = from_passages(load(split="test"))
     dev_n = len(load(split="dev"))
     old = old_tagger_predictions(test, args.old_commit)
-    taggers: dict[str, Tagger] = {
-        "old (v1)": old,
-        "new": tag,
-        "rules only": lambda t, lang: tag_with(t, lang, "rules"),
-        "model only": lambda t, lang: tag_with(t, lang, "model"),
-    }
-    if args.previous_commit:  # after "new", which the tables take from the second column
-        prev = {f"at {args.previous_commit}": old_tagger_predictions(test, args.previous_commit)}
-        taggers = {**dict(list(taggers.items())[:2]), **prev, **dict(list(taggers.items())[2:])}
+    taggers: dict[str, Tagger] = {"old (v1)": old, "new": tag}  # the tables read "new" second
+    if args.previous_commit:
+        taggers[f"at {args.previous_commit}"] = old_tagger_predictions(test, args.previous_commit)
+    taggers["rules only"] = lambda t, lang: tag_with(t, lang, "rules")
+    taggers["model only"] = lambda t, lang: tag_with(t, lang, "model")
     reports = {name: evaluate(test, fn, ids) for name, fn in taggers.items()}
     if args.alternative:
         reports["char n-gram encoder"] = alternative_report(test, ids)

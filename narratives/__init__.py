@@ -19,6 +19,7 @@ from pathlib import Path
 
 from narratives.tagger import is_relevant, tag
 from narratives.taxonomy import load_taxonomy, raw_taxonomy
+from narratives.tuned_encoder import LAYERS_FILE, layers_digest
 from narratives.types import Evidence, NarrativeDef, NarrativeTag
 
 TAXONOMY_VERSION: str = str(raw_taxonomy()["version"])
@@ -33,11 +34,7 @@ def _digest(name: str) -> str:
 
 # Tuned encoder layers (narratives/tuned_encoder.py) name themselves only when present, so
 # the version of a tagger on the stock encoder stays what it was.
-_ENCODER = (
-    f"+enc.{_digest('encoder_layers.bin')}"
-    if (Path(__file__).parent / "encoder_layers.bin").exists()
-    else ""
-)
+_ENCODER = f"+enc.{layers_digest(LAYERS_FILE)}" if LAYERS_FILE.exists() else ""
 TAGGER_VERSION: str = (
     f"{TAGGER_CODE_VERSION}+model.{_digest('semantic_model.json')}{_ENCODER}"
     f"+lex.{_digest('taxonomy.yaml')}"

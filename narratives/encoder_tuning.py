@@ -24,6 +24,7 @@ Two products:
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import pickle
 import sys
@@ -38,10 +39,10 @@ from numpy.typing import NDArray
 from torch import nn
 
 from narratives import embedding
-from narratives.e5_image import Image, Tokenizer, quantize_q4
+from narratives.e5_image import Image, Tokenizer, base_model_path, quantize_q4
 from narratives.e5_torch import E5, LINEARS, check_against_engine, linear_shape, pad
 from narratives.semantic import STANCES
-from narratives.tuned_encoder import LAYERS_FILE, base_model_path, file_sha256, write_layers
+from narratives.tuned_encoder import LAYERS_FILE, file_sha256, write_layers
 
 # Chosen on one dev fold held out (mean sentence AP over the narratives; the stock vectors
 # 0.551): top 2 layers, lr 3e-5, 6 epochs 0.687; top 4, lr 5e-5, 8 epochs 0.732 but 0.610
@@ -135,8 +136,6 @@ class Tuner:
 
     def fresh_top(self) -> nn.ModuleList:
         """A trainable copy of the stock top layers."""
-        import copy
-
         return copy.deepcopy(self.stock.layers[self.image.layers - self.top :])
 
     def vectors(self, top: nn.ModuleList, idx: NDArray[np.int_]) -> NDArray[np.float32]:

