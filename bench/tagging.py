@@ -177,11 +177,11 @@ def anchored_articles(articles: list[LabelledArticle]) -> list[tuple[str, str | 
 
 def plain_articles() -> list[tuple[str, str | None]]:
     """Real pages' texts without any anchor word (the extraction benchmark's ground truth)."""
-    from narratives.tagger import _mentions_anchor
+    from narratives.prefilter import mentions_anchor
 
     gt = json.loads(EXTRACTION_GT.read_text(encoding="utf-8"))
     texts = [str(v.get("articleBody") or "") for v in gt.values()]
-    return [(t, None) for t in texts if len(t.split()) >= 200 and not _mentions_anchor(t)]
+    return [(t, None) for t in texts if len(t.split()) >= 200 and not mentions_anchor(t)]
 
 
 def rate(

@@ -25,9 +25,22 @@ class RuleResult:
 
 
 def anchored(analysis: Analysis, tax: Taxonomy) -> bool:
-    """The text names the alliance, or the West with Russia/Ukraine (the taxonomy's anchors)."""
+    """The text names the alliance, or the West with Russia/Ukraine, or talks of joining
+    with Russia or a Nordic state in it (the taxonomy's ``relevance_anchor`` combinations)."""
     have = analysis.article_concepts()
     return any(anchor <= have for anchor in tax.anchors)
+
+
+def anchor_concepts(analysis: Analysis, tax: Taxonomy) -> frozenset[str]:
+    """The concepts that place a claim in this text: the standing anchors (the alliance, the
+    West, Russia, Ukraine, a stock phrase) and those of every anchor combination the text
+    satisfies ("membership" and "Finland" anchor a text about Finland's accession)."""
+    have = analysis.article_concepts()
+    found = set(ANCHOR_CONCEPTS)
+    for anchor in tax.anchors:
+        if anchor <= have:
+            found |= anchor
+    return frozenset(found)
 
 
 def rule_layer(analysis: Analysis, tax: Taxonomy) -> dict[str, RuleResult]:
@@ -65,12 +78,14 @@ def _noisy_or(hits: list[Hit]) -> float:
     return 1.0 - miss
 
 
-def near_anchor(analysis: Analysis) -> list[int]:
-    """Sentences with an anchor concept in themselves or a neighbour (model candidates)."""
+def near_anchor(analysis: Analysis, tax: Taxonomy) -> list[int]:
+    """Sentences with an anchor concept (:func:`anchor_concepts`) in themselves or a
+    neighbour: the model's candidates."""
     cs = analysis.concepts
     n = len(cs)
+    anchors = anchor_concepts(analysis, tax)
     return [
         i
         for i in range(n)
-        if any(not ANCHOR_CONCEPTS.isdisjoint(cs[j]) for j in (i - 1, i, i + 1) if 0 <= j < n)
+        if any(not anchors.isdisjoint(cs[j]) for j in (i - 1, i, i + 1) if 0 <= j < n)
     ]

@@ -11,9 +11,7 @@ vectors and claim features (attribution, rebuttal cues, first person, the other 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
-from functools import cache
 from typing import Literal
 
 import numpy as np
@@ -22,10 +20,11 @@ from narratives import embedding
 from narratives.claims import claim_features
 from narratives.matching import Analysis, analyse
 from narratives.normalize import normalize_language
+from narratives.prefilter import mentions_anchor
 from narratives.rules import ANCHOR_CONCEPTS, RuleResult, anchored, near_anchor, rule_layer
 from narratives.semantic import STANCES, SemanticModel, embed_sentences, load_model
 from narratives.stance import stance as rule_stance
-from narratives.taxonomy import Taxonomy, compiled, raw_taxonomy
+from narratives.taxonomy import Taxonomy, compiled
 from narratives.types import Evidence, NarrativeTag
 
 Mode = Literal["hybrid", "rules", "model"]
@@ -72,7 +71,7 @@ def tag_with(
     if not isinstance(text, str) or not text.strip():
         return []
     body = text[:MAX_TEXT_CHARS]
-    if not _mentions_anchor(body):
+    if not mentions_anchor(body):
         return []
     tax = compiled()
     lang = normalize_language(language, body)
@@ -83,7 +82,7 @@ def tag_with(
     if mode == "rules":
         return _rules_only(text, analysis, rules, tax)
     model = model or load_model()
-    chosen = candidates(analysis, rules)
+    chosen = candidates(analysis, rules, tax)
     if not chosen:
         return []
     x = embed_sentences(body, analysis.spans, analysis.concepts, chosen, model.concepts)
@@ -102,30 +101,10 @@ def is_relevant(tags: list[NarrativeTag]) -> bool:
     return bool(tags)
 
 
-@cache
-def _anchor_pattern() -> re.Pattern[str]:
-    """One regex over every anchor term's stem in the five languages (a cheap pre-check)."""
-    stems: set[str] = set()
-    concepts = raw_taxonomy()["concepts"]
-    for name in ANCHOR_CONCEPTS:
-        for terms in concepts[name].values():
-            for term in terms:
-                first = term.strip("*").split()[0].strip("*")
-                if len(first) >= 2:
-                    stems.add(re.escape(first.lower()))
-    # at a word start: "ally" must not match inside "really"
-    return re.compile(r"\b(?:" + "|".join(sorted(stems, key=len, reverse=True)) + ")")
-
-
-def _mentions_anchor(text: str) -> bool:
-    """False when no anchor word appears anywhere: the text cannot carry a narrative."""
-    return _anchor_pattern().search(text.lower()) is not None
-
-
-def candidates(analysis: Analysis, rules: dict[str, RuleResult]) -> list[int]:
+def candidates(analysis: Analysis, rules: dict[str, RuleResult], tax: Taxonomy) -> list[int]:
     """Sentences for the encoder: rule evidence first, then anchored ones rich in concepts."""
     ruled = [i for r in rules.values() for i in r.sentences]
-    near = near_anchor(analysis)
+    near = near_anchor(analysis, tax)
     richness = {i: len(analysis.concepts[i] - ANCHOR_CONCEPTS) for i in near}
     if len(analysis.spans) > MAX_MODEL_SENTENCES:
         # a long text: only sentences with some narrative concept besides the anchor itself

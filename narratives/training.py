@@ -222,7 +222,7 @@ def _candidates_of(it: Item) -> list[int]:
     tax = compiled()
     if not anchored(it.analysis, tax):
         return []
-    return candidates(it.analysis, rule_layer(it.analysis, tax))
+    return candidates(it.analysis, rule_layer(it.analysis, tax), tax)
 
 
 def oof_logits(items: list[Item], nids: list[str], c: float) -> dict[str, NDArray[np.float64]]:

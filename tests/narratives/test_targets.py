@@ -30,17 +30,10 @@ def report() -> Report:
     return evaluate(load_corpus(CORPUS, "test"), tag, [d.id for d in load_taxonomy()])
 
 
-V2 = (
-    "tagger v2 on this corpus's held-out half (issue 13 measures real-genre text instead; "
-    "v1, fitted to this corpus's phrasing, scored 0.911): "
-)
-
-
 def test_micro_f1(report: Report) -> None:
     assert report.micro.f1 >= TARGET_MICRO_F1
 
 
-@pytest.mark.xfail(strict=True, reason=V2 + "sovereign-choice just under 0.80 (0.800 rounded)")
 def test_no_narrative_below_floor(report: Report) -> None:
     low = {n: round(c.f1, 3) for n, c in report.per_narrative.items() if c.f1 < TARGET_NARRATIVE_F1}
     assert not low
