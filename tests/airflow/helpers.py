@@ -79,6 +79,36 @@ def tail(proc: subprocess.CompletedProcess[str], chars: int = 6000) -> str:
     return (proc.stdout + proc.stderr)[-chars:]
 
 
+def task_logs(home: Path, dag_id: str = "narrmon_ingest") -> str:
+    """What the DAG's tasks logged where an executor ran them, one record a line.
+
+    `dags test` prints its tasks' logs; under an executor each task try writes its own
+    file under AIRFLOW_HOME/logs (Airflow 3: one JSON object per line). A record's values
+    are joined by spaces, so its message reads as in `dags test` output and no field of it
+    escapes a check.
+    """
+    lines: list[str] = []
+    for path in sorted((home / "logs" / f"dag_id={dag_id}").rglob("*.log")):
+        for raw in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
+                record = json.loads(raw)
+            except ValueError:
+                record = raw
+            values = record.values() if isinstance(record, dict) else [raw]
+            lines.append(" ".join(str(v) for v in values))
+    return "\n".join(lines)
+
+
+def assert_quiet_summaries(output: str, live: list[str]) -> None:
+    """Each live source's crawl and load end with their summary; no library INFO noise."""
+    for source_id in live:
+        assert f"crawl of {source_id}: " in output, output[-6000:]
+        assert f"load of {source_id}: ok" in output, output[-6000:]
+    assert "Skipping registering function" not in output
+    assert "Running upgrade" not in output  # alembic's INFO per migration step
+    assert "crawl_seconds" not in output  # the JSON summary is the XCom, not a log line
+
+
 def expected_urls(manifest: SiteManifest, server: SiteServer) -> set[str]:
     """Canonical URLs of the fixture articles a crawl may fetch (robots allows them)."""
     from crawlers.urls import canonical_url

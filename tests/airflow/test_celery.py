@@ -24,7 +24,16 @@ import pytest
 
 from demo_outlets import SiteManifest, SiteServer
 from narrmon.settings import Settings
-from tests.airflow.helpers import ROOT, airflow_env, assert_stored, run_airflow, tail
+from tests.airflow.helpers import (
+    OUTLETS,
+    ROOT,
+    airflow_env,
+    assert_quiet_summaries,
+    assert_stored,
+    run_airflow,
+    tail,
+    task_logs,
+)
 
 pytestmark = [pytest.mark.airflow, pytest.mark.slow]
 
@@ -33,6 +42,8 @@ REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 # A Redis database number of its own, flushed first: queued messages of another run
 # must not reach this worker.
 REDIS_DB = 13
+# The fixture outlets' source ids.
+SOURCES = tuple(f"demo-{o}" for o in OUTLETS)
 # The API server imports the whole UI: ~30 s on two busy cores.
 API_START_TIMEOUT_S = 180.0
 
@@ -140,10 +151,18 @@ def test_ingest_on_a_celery_worker(
         started = time.monotonic()
         proc = run_airflow("dags", "test", "narrmon_ingest", "--use-executor", env=env)
         elapsed = time.monotonic() - started
+    # Read after the worker stopped: a warm shutdown lets the last task's log be written.
     worker_out = worker_log.read_text(errors="replace")
     assert proc.returncode == 0, tail(proc) + "\n--- worker ---\n" + worker_out[-4000:]
-    assert "state=success" in proc.stdout + proc.stderr, tail(proc)
+    assert "state=success" in proc.stdout + proc.stderr, tail(proc)  # a green run
     # Every task went through Celery: the worker logged each workload it ran.
     assert worker_out.count("execute_workload") >= 1, worker_out[-4000:]
     assert_stored(settings, manifest, server)
+    # What the tasks logged is in the worker's log files, not in this command's output.
+    logs = task_logs(home)
+    # The fixture outlets are dated 2025: stale, which by default is a warning in the
+    # feed_health task's report, not a failure.
+    for source_id in SOURCES:
+        assert f"WARNING {source_id}: stale: " in logs, logs[-6000:]
+    assert_quiet_summaries(logs, list(SOURCES))
     print(f"celery dags test: {elapsed:.1f}s")

@@ -91,6 +91,10 @@ def test_test_half_unchanged_since_freeze() -> None:
         assert f"{digest}  test/{path.name}" in readme, path.name
 
 
+# Tags all 150 articles (15-40 s): not in `make test-fast`, which keeps the same contract
+# on single texts (test_behaviour.py's evidence offsets and scores, test_semantic.py's
+# long text); the test half's evidence is also checked by test_targets.py (bench).
+@pytest.mark.slow
 def test_evidence_offsets_over_whole_corpus(everything: list[LabelledArticle]) -> None:
     for a in everything:
         tags = tag(a.text, a.language)
