@@ -23,7 +23,7 @@ from narratives.taxonomy import compiled, raw_taxonomy
 
 # The tokens of narratives.normalize: words with inner apostrophes kept (uk, ru) or numbers;
 # a word with an apostrophe also gives its parts (en/fr/de split there: l'otan -> otan).
-_TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*|\d+")
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*|\d+")
 # narratives.normalize's character folding, applied only when such a character occurs.
 _FOLD = (("’", "'"), ("ʼ", "'"), ("`", "'"), ("ё", "е"), ("ß", "ss"), ("œ", "oe"))
 
@@ -103,7 +103,7 @@ def _normalized(text: str) -> str:
 
 
 def _vocabulary(low: str) -> _Vocabulary:
-    tokens = set(_TOKEN.findall(low))
+    tokens = set(_WORD.findall(low))
     for token in [t for t in tokens if "'" in t]:
         tokens.update(token.split("'"))
     return _Vocabulary(tokens, sorted(tokens), low)
