@@ -19,7 +19,7 @@ _CACHE_LIMIT = 200_000
 
 
 @dataclass(frozen=True)
-class _Elem:
+class Element:
     """One element of a term: exact text, prefix or infix."""
 
     text: str
@@ -34,14 +34,19 @@ class _Elem:
         return self.text in token
 
 
-def _parse_elem(raw: str) -> _Elem:
+def parse_element(raw: str) -> Element:
     """Parse ``word``, ``stem*`` or ``*part*``."""
     raw = normalize_term(raw)
     if raw.startswith("*") and raw.endswith("*") and len(raw) > 2:
-        return _Elem(raw[1:-1], "infix")
+        return Element(raw[1:-1], "infix")
     if raw.endswith("*"):
-        return _Elem(raw[:-1], "prefix")
-    return _Elem(raw, "exact")
+        return Element(raw[:-1], "prefix")
+    return Element(raw, "exact")
+
+
+def term_elements(term: str) -> tuple[Element, ...]:
+    """A term's elements in order (a phrase has several; hyphens separate like spaces)."""
+    return tuple(parse_element(p) for p in term.replace("-", " ").split())
 
 
 @dataclass
@@ -52,16 +57,15 @@ class Lexicon:
     prefix: dict[str, set[str]] = field(default_factory=dict)
     infix: list[tuple[str, str]] = field(default_factory=list)
     # phrase key -> (concept, remaining elements)
-    phrases: dict[str, tuple[str, tuple[_Elem, ...]]] = field(default_factory=dict)
+    phrases: dict[str, tuple[str, tuple[Element, ...]]] = field(default_factory=dict)
     prefix_lengths: tuple[int, ...] = ()
     _cache: dict[str, tuple[frozenset[str], tuple[str, ...]]] = field(default_factory=dict)
 
     def add(self, concept: str, term: str) -> None:
         """Register ``term`` (any syntax above) for ``concept``."""
-        parts = term.replace("-", " ").split()
-        if not parts:
+        elems = term_elements(term)
+        if not elems:
             return
-        elems = [_parse_elem(p) for p in parts]
         label = concept
         if len(elems) > 1:
             label = f"#{len(self.phrases)}"

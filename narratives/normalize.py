@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 
 # Words (letters; inner apostrophes kept for Ukrainian/Russian) or numbers.
-_WORD_KEEP = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*|\d+")
+WORD_KEEP = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*|\d+")
 _WORD_SPLIT = re.compile(r"[^\W\d_]+|\d+")
-_APOS = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "ё": "е", "ß": "ss", "œ": "oe"})
+# Characters folded in tokens and terms alike (apostrophes unified, ё->е, ß->ss, œ->oe).
+FOLDS = {"’": "'", "ʼ": "'", "`": "'", "ё": "е", "ß": "ss", "œ": "oe"}
+_APOS = str.maketrans(FOLDS)
 # Latin-script languages split at apostrophes: l'OTAN -> l, otan; wouldn't -> wouldn, t.
 _SPLIT_APOS = frozenset({"en", "fr", "de"})
 
@@ -53,7 +55,7 @@ def words(sentence: str, language: str) -> list[str]:
     apostrophes (l'OTAN -> l, otan; wouldn't -> wouldn, t); Ukrainian keeps them
     inside words (пам'ять).
     """
-    pattern = _WORD_SPLIT if language in _SPLIT_APOS else _WORD_KEEP
+    pattern = _WORD_SPLIT if language in _SPLIT_APOS else WORD_KEEP
     return pattern.findall(sentence.lower().translate(_APOS))
 
 

@@ -13,19 +13,13 @@ real benchmark page.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
 
-from narratives.normalize import normalize_term
+from narratives.lexicon import Element, term_elements
+from narratives.normalize import FOLDS, WORD_KEEP
 from narratives.taxonomy import compiled, raw_taxonomy
-
-# The tokens of narratives.normalize: words with inner apostrophes kept (uk, ru) or numbers;
-# a word with an apostrophe also gives its parts (en/fr/de split there: l'otan -> otan).
-_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*|\d+")
-# narratives.normalize's character folding, applied only when such a character occurs.
-_FOLD = (("’", "'"), ("ʼ", "'"), ("`", "'"), ("ё", "е"), ("ß", "ss"), ("œ", "oe"))
 
 # Concepts that name a country or the alliance are rare in general news, words such as
 # "member" or "war" common: trying the rare concept of an anchor first ends most checks.
@@ -40,15 +34,14 @@ class _Vocabulary:
     ordered: list[str]
     text: str  # the normalised text, for infixes
 
-    def has(self, element: str) -> bool:
+    def has(self, element: Element) -> bool:
         """Whether a term's word (``word``, ``stem*``, ``*part*``) matches some token."""
-        if element.startswith("*"):
-            return element.strip("*") in self.text
-        if element.endswith("*"):
-            stem = element[:-1]
-            k = bisect_left(self.ordered, stem)
-            return k < len(self.ordered) and self.ordered[k].startswith(stem)
-        return element in self.words
+        if element.kind == "infix":
+            return element.text in self.text
+        if element.kind == "prefix":
+            k = bisect_left(self.ordered, element.text)
+            return k < len(self.ordered) and self.ordered[k].startswith(element.text)
+        return element.text in self.words
 
 
 @dataclass(frozen=True)
@@ -56,8 +49,8 @@ class _Concept:
     """One concept's terms in the five languages, grouped for fast lookup."""
 
     exact: frozenset[str]
-    others: tuple[str, ...]  # single stems and infixes
-    phrases: tuple[tuple[str, ...], ...]
+    others: tuple[Element, ...]  # single stems and infixes
+    phrases: tuple[tuple[Element, ...], ...]
 
     def found_in(self, vocab: _Vocabulary) -> bool:
         """Whether any term of the concept could match in the text."""
@@ -65,24 +58,27 @@ class _Concept:
             return True
         if any(vocab.has(e) for e in self.others):
             return True
-        return any(all(vocab.has(w) for w in phrase) for phrase in self.phrases)
+        return any(all(vocab.has(e) for e in phrase) for phrase in self.phrases)
 
 
 @cache
 def _concept(name: str) -> _Concept:
+    """A concept's terms parsed by the lexicon's own term syntax (``term_elements``)."""
     exact: set[str] = set()
-    others: set[str] = set()
-    phrases: set[tuple[str, ...]] = set()
+    others: set[Element] = set()
+    phrases: set[tuple[Element, ...]] = set()
     for terms in raw_taxonomy()["concepts"][name].values():
         for term in terms:
-            words = tuple(normalize_term(term).split())
-            if len(words) > 1:
-                phrases.add(words)
-            elif "*" in words[0]:
-                others.add(words[0])
+            elements = term_elements(term)
+            if not elements:
+                continue
+            if len(elements) > 1:
+                phrases.add(elements)
+            elif elements[0].kind == "exact":
+                exact.add(elements[0].text)
             else:
-                exact.add(words[0])
-    return _Concept(frozenset(exact), tuple(sorted(others)), tuple(sorted(phrases)))
+                others.add(elements[0])
+    return _Concept(frozenset(exact), tuple(others), tuple(phrases))
 
 
 @cache
@@ -94,16 +90,19 @@ def _anchor_combos() -> tuple[tuple[str, ...], ...]:
 
 
 def _normalized(text: str) -> str:
-    """``normalize_term`` without its per-character table when nothing needs folding."""
+    """``normalize_term``'s folding (``FOLDS``), done only for characters that occur: a
+    per-character table over a whole page cost more than the rest of the check."""
     low = text.lower()
-    for char, folded in _FOLD:
+    for char, folded in FOLDS.items():
         if char in low:
             low = low.replace(char, folded)
     return low
 
 
 def _vocabulary(low: str) -> _Vocabulary:
-    tokens = set(_WORD.findall(low))
+    """The tokens of ``narratives.normalize`` in both of its modes: words with inner
+    apostrophes kept (uk, ru), and their parts (en/fr/de split there: l'otan -> otan)."""
+    tokens = set(WORD_KEEP.findall(low))
     for token in [t for t in tokens if "'" in t]:
         tokens.update(token.split("'"))
     return _Vocabulary(tokens, sorted(tokens), low)

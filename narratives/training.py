@@ -117,9 +117,7 @@ def old_corpus_items() -> list[Item]:
     return items
 
 
-def embed_items(
-    items: list[Item], cache_file: Path | None, crossfit: Path | None = None
-) -> None:
+def embed_items(items: list[Item], cache_file: Path | None, crossfit: Path | None = None) -> None:
     """Fill ``item.x`` (features of every sentence), with an optional on-disk vector cache.
 
     ``crossfit``: each sentence's vector from the tuned encoder trained without its fold

@@ -12,15 +12,14 @@ import json
 
 import pytest
 
+from bench.tagging import EXTRACTION_GT
 from narratives import embedding, tag
 from narratives.matching import analyse
 from narratives.normalize import normalize_language
-from narratives.passages import REALTEXT, load
+from narratives.passages import load
 from narratives.prefilter import mentions_anchor
 from narratives.rules import anchored, near_anchor
 from narratives.taxonomy import compiled
-
-EXTRACTION_GT = REALTEXT.parent / "benchmarks" / "article-extraction" / "ground-truth.json"
 
 # Written for this test: accession coverage that never names the alliance.
 UNNAMED = [
