@@ -109,7 +109,7 @@ MISSED = "issue 13 target not reached by tagger v2 (held-out test part, 652 pass
 
 
 @pytest.mark.bench
-@pytest.mark.xfail(strict=True, reason=MISSED + "micro-F1 0.693; target 0.85")
+@pytest.mark.xfail(strict=True, reason=MISSED + "micro-F1 0.690; target 0.85")
 def test_micro_f1(report: Report) -> None:
     assert report.micro.f1 >= 0.85, round(report.micro.f1, 3)
 
@@ -117,9 +117,9 @@ def test_micro_f1(report: Report) -> None:
 @pytest.mark.bench
 @pytest.mark.xfail(
     strict=True,
-    reason=MISSED + "encirclement 0.66, rejected-partnership 0.69, ukraine-proxy 0.67, "
-    "nato-provoked-war 0.66, sovereign-choice 0.60, defensive-alliance 0.73, "
-    "aggression-drives-enlargement 0.72 below 0.75",
+    reason=MISSED + "encirclement 0.63, rejected-partnership 0.71, ukraine-proxy 0.65, "
+    "nato-provoked-war 0.66, sovereign-choice 0.61, aggression-drives-enlargement 0.65 "
+    "below 0.75",
 )
 def test_every_narrative_f1(report: Report) -> None:
     low = {n: round(c.f1, 3) for n, c in report.per_narrative.items() if c.f1 < 0.75}
@@ -127,13 +127,13 @@ def test_every_narrative_f1(report: Report) -> None:
 
 
 @pytest.mark.bench
-@pytest.mark.xfail(strict=True, reason=MISSED + "non-English micro-F1 0.745; target 0.80")
+@pytest.mark.xfail(strict=True, reason=MISSED + "non-English micro-F1 0.733; target 0.80")
 def test_non_english_micro_f1(report: Report) -> None:
     assert report.non_english.f1 >= 0.80, round(report.non_english.f1, 3)
 
 
 @pytest.mark.bench
-@pytest.mark.xfail(strict=True, reason=MISSED + "relevance recall 0.658; target 0.90")
+@pytest.mark.xfail(strict=True, reason=MISSED + "relevance recall 0.671; target 0.90")
 def test_relevance_recall(report: Report) -> None:
     assert report.relevance.recall >= 0.90, round(report.relevance.recall, 3)
 
@@ -144,11 +144,13 @@ def test_no_regression_below_the_shipped_figures(report: Report) -> None:
 
     Re-set on the 652-passage test part (192 more written passages and 173 more Kremlin
     references, 2026-12-05). The previous model scores micro-F1 0.697 and relevance recall
-    0.694 on it; the shipped one trades recall for precision (docs/decisions.md).
+    0.694 on it; the shipped one trades recall for precision (docs/decisions.md). With the
+    tuned encoder layers (2026-12-06): micro-F1 0.690, non-English 0.733, relevance P 0.978
+    and R 0.671, lowest narrative 0.612; recall and lowest-narrative floors raised to match.
     """
     assert report.micro.f1 >= 0.68
     assert report.non_english.f1 >= 0.72
     assert report.relevance.precision >= 0.95
-    assert report.relevance.recall >= 0.62
+    assert report.relevance.recall >= 0.64
     assert report.distractor_rate <= 0.05
-    assert min(c.f1 for c in report.per_narrative.values()) >= 0.59
+    assert min(c.f1 for c in report.per_narrative.values()) >= 0.60
