@@ -1,4 +1,5 @@
-"""The labelled corpus: size, composition, fixed split, and evidence over every article."""
+"""The labelled corpus: size, composition and fixed split (evidence over every article:
+test_targets.py)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from narratives import load_taxonomy, tag
-from narratives.evaluation import LabelledArticle, evidence_valid, load_corpus
+from narratives import load_taxonomy
+from narratives.evaluation import LabelledArticle, load_corpus
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 IDS = {d.id for d in load_taxonomy()}
@@ -89,16 +90,3 @@ def test_test_half_unchanged_since_freeze() -> None:
     for path in sorted((CORPUS / "test").glob("*.yaml")):
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         assert f"{digest}  test/{path.name}" in readme, path.name
-
-
-# Tags all 150 articles (15-40 s): not in `make test-fast`, which keeps the same contract
-# on single texts (test_behaviour.py's evidence offsets and scores, test_semantic.py's
-# long text); the test half's evidence is also checked by test_targets.py (bench).
-@pytest.mark.slow
-def test_evidence_offsets_over_whole_corpus(everything: list[LabelledArticle]) -> None:
-    for a in everything:
-        tags = tag(a.text, a.language)
-        assert evidence_valid(a.text, tags), a.id
-        for t in tags:
-            assert 0.0 < t.score <= 1.0
-            assert t.stance in ("promotes", "reports", "disputes")

@@ -16,6 +16,7 @@ from narratives.evaluation import (
     TARGET_RELEVANCE_RECALL,
     Report,
     evaluate,
+    evidence_valid,
     load_corpus,
 )
 
@@ -55,3 +56,18 @@ def test_distractor_rate(report: Report) -> None:
 def test_every_tag_has_valid_evidence(report: Report) -> None:
     assert report.tags > 0
     assert report.tags_with_valid_evidence == report.tags
+
+
+# Tags all 150 articles (15-40 s alone): here, after the report's test half, whose sentence
+# vectors the process still holds, so only the dev half costs encoder time. Not in
+# `make test-fast`, which keeps the same contract on single texts (test_behaviour.py's
+# evidence offsets and scores, test_semantic.py's long text).
+@pytest.mark.slow
+def test_evidence_offsets_over_whole_corpus(report: Report) -> None:
+    assert report.tags > 0  # the test half is tagged first (the report), then both halves
+    for a in load_corpus(CORPUS, "dev") + load_corpus(CORPUS, "test"):
+        tags = tag(a.text, a.language)
+        assert evidence_valid(a.text, tags), a.id
+        for t in tags:
+            assert 0.0 < t.score <= 1.0
+            assert t.stance in ("promotes", "reports", "disputes")
