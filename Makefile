@@ -74,7 +74,8 @@ bench-extraction: install ## trafilatura alone vs ours on the article-extraction
 bench-tagging: install ## tagger v1 vs v2 (+ ablations, alternative encoder) on the held-out real-genre test part
 	$(PY) -m bench.tagging --alternative --markdown docs/bench/tagging.md
 
-# With tuned encoder layers present, the learned layer is fitted on their cross-fitted vectors.
+# With tuned encoder layers present (they ship), the learned layer is fitted on their cross-fitted
+# vectors, which only `make train-encoder` writes (data/training/, not in git).
 train-tagger: install ## re-train the tagger's learned layer on the dev part (writes narratives/semantic_model.json)
 	$(PY) -m narratives.training $(if $(wildcard $(TUNED_LAYERS)),--crossfit $(CROSSFIT_VECTORS)) --report docs/bench/tagger-training.md
 
