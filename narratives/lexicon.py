@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Literal
 
 from narratives.normalize import normalize_term
 
@@ -23,7 +24,7 @@ class Element:
     """One element of a term: exact text, prefix or infix."""
 
     text: str
-    kind: str  # "exact" | "prefix" | "infix"
+    kind: Literal["exact", "prefix", "infix"]
 
     def matches(self, token: str) -> bool:
         """True when ``token`` matches this element."""
